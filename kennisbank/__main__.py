@@ -1,0 +1,5 @@
+"""Allow ``python -m kennisbank``."""
+
+from kennisbank.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""Load the whole content tree: taxonomy, cases and collections, with every problem found.
+
+Loading never raises on bad input: it returns what was valid plus a list of problems, so
+``validate`` can report everything in one run and ``build`` can refuse with the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kennisbank.frontmatter import ParseFailure
+from kennisbank.models import Case, Collection
+from kennisbank.problems import ContentError, Problem, suggest
+from kennisbank.taxonomy import Taxonomy, load_taxonomy
+from kennisbank.validation import check_case_file, check_collection_file
+
+TAXONOMY_FILE = "taxonomy.yml"
+CASES_DIR = "cases"
+COLLECTIONS_DIR = "collections"
+MAX_FILES = 50_000
+
+
+@dataclass
+class ContentTree:
+    """Everything read from ``content/``: valid objects and the problems of the rest."""
+
+    taxonomy: Taxonomy | None
+    cases: dict[str, Case] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    case_files: int = 0
+    case_slugs: set[str] = field(default_factory=set)  # every case file, valid or not
+    collection_files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> str:
+        """The one-line verdict, e.g. ``48 cases, 3 collections, 0 errors``."""
+        line = (f"{self.case_files} cases, {self.collection_files} collections, "
+                f"{len(self.errors)} errors")
+        if self.warnings:
+            line += f", {len(self.warnings)} warnings"
+        return line
+
+    def require_valid(self) -> ContentTree:
+        """Raise ContentError with every problem unless the tree has no errors."""
+        if self.errors or self.taxonomy is None:
+            raise ContentError(self.problems)
+        return self
+
+
+def content_files(directory: Path) -> list[Path]:
+    """Markdown files below a folder, sorted; hidden files and folders are skipped."""
+    if not directory.is_dir():
+        return []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / name for name in sorted(files)
+                  if name.endswith(".md") and not name.startswith(".")]
+        if len(found) > MAX_FILES:
+            break
+    return found
+
+
+def load_content(content_dir: Path, today: dt.date | None = None) -> ContentTree:
+    """Read and check every file under ``content_dir``; never raises for bad content."""
+    problems: list[Problem] = []
+    taxonomy_path = content_dir / TAXONOMY_FILE
+    if not content_dir.is_dir():
+        problems.append(Problem(path=str(content_dir), code="no-content",
+                                message="map met content bestaat niet"))
+        return ContentTree(taxonomy=None, problems=problems)
+    try:
+        taxonomy = load_taxonomy(taxonomy_path, str(taxonomy_path))
+    except ParseFailure as failure:
+        problems += failure.problems
+        return ContentTree(taxonomy=None, problems=problems)
+    tree = ContentTree(taxonomy=taxonomy, problems=problems)
+    _load_cases(tree, content_dir / CASES_DIR, today)
+    _load_collections(tree, content_dir / COLLECTIONS_DIR)
+    tree.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return tree
+
+
+def _load_cases(tree: ContentTree, directory: Path, today: dt.date | None) -> None:
+    assert tree.taxonomy is not None
+    files = content_files(directory)
+    if len(files) > MAX_FILES:
+        tree.problems.append(Problem(path=str(directory), code="too-many-files",
+                                     message=f"meer dan {MAX_FILES} bestanden; splits de content"))
+        files = files[:MAX_FILES]
+    first_seen: dict[str, str] = {}
+    for path in files:
+        tree.case_files += 1
+        shown = str(path)
+        if path.stem in first_seen:
+            tree.problems.append(Problem(path=shown, code="duplicate-slug",
+                                         message=f"slug '{path.stem}' bestaat al in "
+                                         f"{first_seen[path.stem]}; kies een andere bestandsnaam"))
+            continue
+        first_seen[path.stem] = shown
+        tree.case_slugs.add(path.stem)
+        case, problems = check_case_file(path, shown, tree.taxonomy, today)
+        tree.problems += problems
+        if case is not None:
+            tree.cases[case.slug] = case
+
+
+def _load_collections(tree: ContentTree, directory: Path) -> None:
+    assert tree.taxonomy is not None
+    # A collection may name a case file that has errors of its own: those are reported
+    # once, on the case file, rather than again on every collection that lists it.
+    known = sorted(tree.case_slugs)
+    first_seen: dict[str, str] = {}
+    for path in content_files(directory):
+        tree.collection_files += 1
+        shown = str(path)
+        if path.stem in first_seen:
+            tree.problems.append(Problem(path=shown, code="duplicate-slug",
+                                         message=f"slug '{path.stem}' bestaat al in "
+                                         f"{first_seen[path.stem]}"))
+            continue
+        first_seen[path.stem] = shown
+        collection, document, problems = check_collection_file(path, shown, tree.taxonomy)
+        tree.problems += problems
+        if collection is None or document is None:
+            continue
+        reference_problems: list[Problem] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(collection.cases):
+            line = document.line_of(("cases", index))
+            if entry.slug not in known:
+                close = suggest(entry.slug, known)
+                hint = f"; bedoelde je {' of '.join(repr(c) for c in close)}?" if close else ""
+                reference_problems.append(Problem(
+                    path=shown, line=line, code="unknown-case",
+                    message=f"collectie noemt '{entry.slug}', maar dat voorbeeld bestaat niet "
+                    f"in content/cases{hint}"))
+            elif entry.slug in seen:
+                reference_problems.append(Problem(
+                    path=shown, line=line, code="duplicate-entry",
+                    message=f"'{entry.slug}' staat twee keer in deze collectie"))
+            seen.add(entry.slug)
+        tree.problems += reference_problems
+        if not reference_problems:
+            tree.collections[collection.slug] = collection
+

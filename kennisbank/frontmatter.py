@@ -1,0 +1,187 @@
+"""Read a Markdown file with YAML front matter, keeping line numbers for every value.
+
+Line numbers count from 1 at the opening ``---``, so the first YAML line is line 2. The
+YAML is screened event by event before it is built into objects: aliases (the "billion
+laughs" trick), deep nesting and huge documents are refused without ever expanding them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kennisbank.problems import Problem
+
+MAX_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 8
+MAX_YAML_EVENTS = 20_000
+FENCE = "---"
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed file: front-matter data, the line of each value, and the Markdown body."""
+
+    data: dict[str, Any]
+    lines: dict[PathKey, int]
+    body: str
+    body_line: int
+    text: str = field(repr=False)
+
+    def line_of(self, loc: PathKey) -> int:
+        """Best known line for a value path; falls back to its parent, then to line 1."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+
+class ParseFailure(Exception):
+    """The file cannot be read far enough to check its fields."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a file as UTF-8, turning every kind of unreadable file into a located problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseFailure([_err(shown, None, "too-large",
+                                     f"bestand is {size // 1000} kB; het maximum is "
+                                     f"{MAX_FILE_BYTES // 1000} kB")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseFailure([_err(shown, None, "unreadable",
+                                 f"bestand kan niet gelezen worden ({exc.strerror})")]) from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParseFailure([_err(shown, line, "not-utf8",
+                                 f"bestand is geen UTF-8 (ongeldige byte 0x{raw[exc.start]:02x}); "
+                                 "sla het op als UTF-8")]) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ParseFailure([_err(shown, line, "nul-byte", "bestand bevat een NUL-teken; "
+                                 "is het wel een tekstbestand?")])
+    if not text.strip():
+        raise ParseFailure([_err(shown, None, "empty", "bestand is leeg; een voorbeeld begint "
+                                 "met front matter tussen twee regels '---'")])
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_document(text: str, shown: str) -> Document:
+    """Split front matter from body and load the YAML with line numbers."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise ParseFailure([_err(shown, 1, "no-front-matter",
+                                 "front matter ontbreekt: de eerste regel moet '---' zijn")])
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+    if close is None:
+        raise ParseFailure([_err(shown, 1, "unclosed-front-matter",
+                                 "front matter wordt niet afgesloten: zet een regel '---' "
+                                 "tussen de velden en de tekst")])
+    yaml_text = "\n".join(lines[1:close])
+    tab_problems = [
+        _err(shown, i + 2, "tab-indent", "tab gebruikt als inspringing; gebruik spaties")
+        for i, line in enumerate(lines[1:close])
+        if line[: len(line) - len(line.lstrip())].count("\t")
+    ]
+    try:
+        data, value_lines = load_yaml(yaml_text, shown, first_line=2)
+    except ParseFailure as failure:
+        raise ParseFailure(tab_problems or failure.problems) from failure
+    if tab_problems:
+        raise ParseFailure(tab_problems)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParseFailure([_err(shown, 2, "front-matter-not-mapping",
+                                 "front matter moet bestaan uit velden 'naam: waarde'")])
+    body = "\n".join(lines[close + 1 :])
+    return Document(data=data, lines=value_lines, body=body, body_line=close + 2, text=text)
+
+
+def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[PathKey, int]]:
+    """Load YAML safely and map every value path to its line (``first_line`` = YAML line 1)."""
+    _screen(text, shown, first_line)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None, {}
+        value_lines: dict[PathKey, int] = {}
+        duplicates: list[Problem] = []
+        _index_lines(node, (), first_line, value_lines, duplicates, shown)
+        if duplicates:
+            raise ParseFailure(duplicates)
+        data = yaml.SafeLoader(text).construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        reason = exc.problem or exc.context or "onbekende fout"
+        raise ParseFailure([_err(shown, line, "invalid-yaml", f"ongeldige YAML: {reason}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ParseFailure([_err(shown, None, "invalid-yaml", f"ongeldige YAML: {exc}")]) from exc
+    return data, value_lines
+
+
+def _screen(text: str, shown: str, first_line: int) -> None:
+    """Refuse aliases, deep nesting and huge event streams before anything is constructed."""
+    depth = 0
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+            line = event.start_mark.line + first_line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ParseFailure([_err(shown, line, "yaml-alias", "YAML-ankers en -verwijzingen "
+                                         "(& en *) zijn niet toegestaan; schrijf de waarde uit")])
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise ParseFailure([_err(shown, line, "yaml-too-deep",
+                                             f"YAML is dieper genest dan {MAX_YAML_DEPTH} niveaus")])
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+            if count > MAX_YAML_EVENTS:
+                raise ParseFailure([_err(shown, line, "yaml-too-large",
+                                         "front matter is te groot")])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        reason = exc.problem or exc.context or "onbekende fout"
+        raise ParseFailure([_err(shown, line, "invalid-yaml", f"ongeldige YAML: {reason}")]) from exc
+
+
+def _index_lines(node: yaml.Node, loc: PathKey, first_line: int, out: dict[PathKey, int],
+                 duplicates: list[Problem], shown: str) -> None:
+    """Record the line of each value; a key's line stands for a nested value's start."""
+    out.setdefault(loc, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + first_line
+            if key in seen:
+                duplicates.append(_err(shown, key_line, "duplicate-key",
+                                       f"veld '{key}' staat twee keer in de front matter"))
+            seen.add(key)
+            out[(*loc, key)] = key_line
+            if isinstance(value_node, yaml.MappingNode | yaml.SequenceNode):
+                _index_lines(value_node, (*loc, key), first_line, out, duplicates, shown)
+                out[(*loc, key)] = key_line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*loc, index), first_line, out, duplicates, shown)
+
+
+def _err(path: str, line: int | None, code: str, message: str) -> Problem:
+    return Problem(path=path, line=line, code=code, message=message)

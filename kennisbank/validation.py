@@ -1,0 +1,175 @@
+"""Check one case or collection file and say, in Dutch, exactly what is wrong and where.
+
+Rules live in the pydantic models; this module runs them, translates each error into a
+located message that says what would be valid, and adds the checks a model cannot make on
+its own (file name, stale review date, recommended sections).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kennisbank.frontmatter import Document, ParseFailure, parse_document, read_text
+from kennisbank.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
+from kennisbank.problems import Problem
+from kennisbank.sections import missing_recommended
+from kennisbank.slugs import is_valid_slug, slugify
+from kennisbank.taxonomy import Taxonomy
+
+_TYPE_NAMES = {
+    "string_type": "tekst",
+    "list_type": "een lijst, bijvoorbeeld [a, b]",
+    "int_type": "een geheel getal",
+    "int_parsing": "een geheel getal",
+    "int_from_float": "een geheel getal",
+    "model_type": "velden 'naam: waarde'",
+    "model_attributes_type": "velden 'naam: waarde'",
+    "dict_type": "velden 'naam: waarde'",
+    "date_format": "een datum als JJJJ-MM-DD",
+}
+
+
+def check_case_file(path: Path, shown: str, taxonomy: Taxonomy,
+                    today: dt.date | None = None) -> tuple[Case | None, list[Problem]]:
+    """Parse and validate a case file; returns the case (if valid) and every problem found."""
+    document, problems = _read(path, shown)
+    if document is None:
+        return None, problems
+    problems += _slug_problems(path, shown)
+    fields, model_problems = _validate(CaseFrontMatter, document, shown, taxonomy)
+    problems += model_problems
+    problems += _case_warnings(document, shown, today or dt.date.today())
+    if fields is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    case = Case.model_construct(**dict(fields), slug=path.stem, body=document.body, path=shown)
+    return case, problems
+
+
+def check_collection_file(path: Path, shown: str, taxonomy: Taxonomy
+                          ) -> tuple[Collection | None, Document | None, list[Problem]]:
+    """Parse and validate a collection file; case references are checked by the caller."""
+    document, problems = _read(path, shown)
+    if document is None:
+        return None, None, problems
+    problems += _slug_problems(path, shown)
+    fields, model_problems = _validate(CollectionFrontMatter, document, shown, taxonomy)
+    problems += model_problems
+    if fields is None or problems:
+        return None, document, problems
+    collection = Collection.model_construct(**dict(fields), slug=path.stem, body=document.body,
+                            path=shown)
+    return collection, document, problems
+
+
+def _read(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        return parse_document(read_text(path, shown), shown), []
+    except ParseFailure as failure:
+        return None, list(failure.problems)
+
+
+def _slug_problems(path: Path, shown: str) -> list[Problem]:
+    if is_valid_slug(path.stem):
+        return []
+    hint = slugify(path.stem)
+    suggestion = f"; hernoem het bestand naar '{hint}{path.suffix}'" if hint else ""
+    return [Problem(path=shown, code="invalid-slug",
+                    message=f"bestandsnaam '{path.stem}' is geen geldige slug: gebruik kleine "
+                    f"letters, cijfers en enkele koppeltekens{suggestion}")]
+
+
+def _validate(model: type[BaseModel], document: Document, shown: str,
+              taxonomy: Taxonomy) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(document.data, context={"taxonomy": taxonomy}), []
+    except ValidationError as exc:
+        allowed = list(model.model_fields)
+        problems = [_translate(error, document, shown, allowed) for error in exc.errors()]
+        problems.sort(key=lambda p: p.line or 0)
+        return None, problems
+
+
+def _translate(error: Any, document: Document, shown: str, allowed: list[str]) -> Problem:
+    """Turn one pydantic error into a Dutch message at the line of the offending value."""
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind: str = error["type"]
+    name = _field_name(loc)
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    line = document.line_of(loc)
+    if kind == "missing":
+        parent = loc[:-1]
+        line = document.line_of(parent) if parent else 1
+        message = f"verplicht veld '{name}' ontbreekt"
+    elif kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"bedoelde je '{close[0]}'?" if close else "geldige velden: " + ", ".join(allowed)
+        message = f"onbekend veld '{key}'; {hint}"
+    elif kind in ("string_too_short", "string_too_long"):
+        length = len(value.strip()) if isinstance(value, str) else 0
+        low, high = _length_bounds(ctx, kind)
+        message = f"'{name}' is {length} tekens lang; {low}–{high} tekens is toegestaan"
+    elif kind == "too_short":
+        message = f"'{name}' moet minstens één waarde bevatten"
+    elif kind in _TYPE_NAMES:
+        message = f"'{name}' moet {_TYPE_NAMES[kind]} zijn, niet {_describe(value)}"
+    else:
+        message = f"'{name}': {error['msg']}"
+    return Problem(path=shown, line=line, code=kind.replace("_", "-"), message=message)
+
+
+def _length_bounds(ctx: dict[str, Any], kind: str) -> tuple[str, str]:
+    low = ctx.get("min_length", "?")
+    high = ctx.get("max_length", "?")
+    return str(low) if kind == "string_too_short" else "0", str(high) if high != "?" else "…"
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{part}" if name else part
+    return name or "front matter"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "leeg"
+    if isinstance(value, bool):
+        return f"ja/nee ({str(value).lower()})"
+    if isinstance(value, dict):
+        return "een mapping"
+    if isinstance(value, list):
+        return "een lijst"
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Problem]:
+    warnings: list[Problem] = []
+    review_by = document.data.get("review_by")
+    if isinstance(review_by, str):
+        try:
+            review_by = dt.date.fromisoformat(review_by)
+        except ValueError:
+            review_by = None
+    if isinstance(review_by, dt.date) and review_by < today:
+        warnings.append(Problem(path=shown, line=document.line_of(("review_by",)),
+                                code="stale", severity="warning",
+                                message=f"review_by {review_by.isoformat()} is verstreken: "
+                                "controleer het voorbeeld en zet een nieuwe datum"))
+    missing = missing_recommended(document.body)
+    if missing:
+        names = ", ".join(f"'## {name}'" for name in missing)
+        warnings.append(Problem(path=shown, line=document.body_line, code="missing-sections",
+                                severity="warning",
+                                message=f"aanbevolen secties ontbreken: {names}"))
+    return warnings
