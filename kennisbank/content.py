@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +73,13 @@ def content_files(directory: Path) -> list[Path]:
     return found
 
 
-def load_content(content_dir: Path, today: dt.date | None = None) -> ContentTree:
-    """Read and check every file under ``content_dir``; never raises for bad content."""
+def load_content(content_dir: Path, today: dt.date | None = None,
+                 skip: Callable[[Path], bool] | None = None) -> ContentTree:
+    """Read and check every file under ``content_dir``; never raises for bad content.
+
+    ``skip`` names case files an incremental build already holds unchanged: they count as
+    existing (for slugs and collection references) but are not parsed again.
+    """
     problems: list[Problem] = []
     taxonomy_path = content_dir / TAXONOMY_FILE
     if not content_dir.is_dir():
@@ -86,13 +92,14 @@ def load_content(content_dir: Path, today: dt.date | None = None) -> ContentTree
         problems += failure.problems
         return ContentTree(taxonomy=None, problems=problems)
     tree = ContentTree(taxonomy=taxonomy, problems=problems)
-    _load_cases(tree, content_dir / CASES_DIR, today)
+    _load_cases(tree, content_dir / CASES_DIR, today, skip)
     _load_collections(tree, content_dir / COLLECTIONS_DIR)
     tree.problems.sort(key=lambda p: (p.path, p.line or 0))
     return tree
 
 
-def _load_cases(tree: ContentTree, directory: Path, today: dt.date | None) -> None:
+def _load_cases(tree: ContentTree, directory: Path, today: dt.date | None,
+                skip: Callable[[Path], bool] | None) -> None:
     assert tree.taxonomy is not None
     files = content_files(directory)
     if len(files) > MAX_FILES:
@@ -110,6 +117,8 @@ def _load_cases(tree: ContentTree, directory: Path, today: dt.date | None) -> No
             continue
         first_seen[path.stem] = shown
         tree.case_slugs.add(path.stem)
+        if skip is not None and skip(path):
+            continue
         case, problems = check_case_file(path, shown, tree.taxonomy, today)
         tree.problems += problems
         if case is not None:

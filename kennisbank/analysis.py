@@ -1,0 +1,144 @@
+"""Dutch text analysis for lexical search: fold, tokenize, drop stop words, stem, decompound.
+
+Both the index and the query go through the same analyzer, so what is stored in FTS5 is
+already analysed (space-separated stems) and FTS5 only has to split on spaces. Compounds
+are split against a Dutch word-frequency lexicon (wordfreq), so ``schuldhulpverlening``
+also yields ``schuld``, ``hulp`` and ``verlening``: the parts go to a separate, lower-weighted
+column, so "hulp bij schulden" finds the compound and the compound query finds the phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kennisbank.slugs import fold_ascii
+
+ANALYZER_VERSION = "nl-porter-decompound-1"
+WORD_RE = re.compile(r"[a-z0-9]+")
+MIN_COMPOUND = 8  # shorter words are left whole
+MIN_PART = 4
+MIN_HEAD_ZIPF = 3.0  # the first part must be a common word on its own
+MIN_TAIL_ZIPF = 2.5  # the last part (the head noun) may be rarer
+MAX_WHOLE_ZIPF = 4.3  # very common words are lexicalised, not productive compounds
+LINKERS = ("", "s", "en", "e")
+# Word endings that look like words but are suffixes here (huis-elijk, jong-eren).
+NOT_PARTS = frozenset({"lijk", "lijke", "lijks", "eren", "ende", "heid", "isch", "ische",
+                       "baar", "bare", "loos", "ling", "lingen", "tjes", "ster"})
+
+# Snowball's Dutch stop-word list plus question words and fillers of everyday queries.
+STOP_WORDS = frozenset("""
+aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus
+een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets
+ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog nu
+of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel voor want
+waren was wat we wel werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zonder zou
+welke waar waarom wanneer hoeveel jij jullie zich krijg krijgen kun kunt manier
+mogelijk gaat gaan doe doet elkaar onze hen deze dingen iets ervoor erbij ermee
+""".split())
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the original text with its position, for highlighting."""
+
+    start: int
+    end: int
+    stem: str
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch_porter")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    """Dutch words with their Zipf frequency; common enough to count as compound parts."""
+    import wordfreq
+
+    words = wordfreq.get_frequency_dict("nl")
+    return {fold_ascii(word): math.log10(freq) + 9 for word, freq in words.items()
+            if freq >= 10**-6.5 and word.isalpha() and len(word) >= MIN_PART}
+
+
+def normalize(text: str) -> str:
+    """Lowercase and strip diacritics, the first step for both index and query text."""
+    return fold_ascii(text.lower())
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Classic Snowball Dutch stem, with doubled final consonants undoubled (gezinn -> gezin)."""
+    stemmed: str = _stemmer().stemWord(word)  # type: ignore[attr-defined]
+    if len(stemmed) > 3 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouy":
+        stemmed = stemmed[:-1]
+    return stemmed
+
+
+@lru_cache(maxsize=200_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Split a compound into known words, recursively; () when it is not a compound."""
+    words = lexicon()
+    if len(word) < MIN_COMPOUND or not word.isalpha() or words.get(word, 0) >= MAX_WHOLE_ZIPF:
+        return ()
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        for linker in LINKERS:
+            if linker and not head.endswith(linker):
+                continue
+            left = head[: len(head) - len(linker)] if linker else head
+            if len(left) < MIN_PART or tail in NOT_PARTS or left in NOT_PARTS:
+                continue
+            if words.get(tail, 0) < MIN_TAIL_ZIPF:
+                continue
+            if words.get(left, 0) < MIN_HEAD_ZIPF:
+                continue
+            score = math.sqrt(words[left] * words[tail])
+            if score > best[0]:
+                best = (score, (left, tail))
+    if not best[1]:
+        return ()
+    left, tail = best[1]
+    return (left, *compound_parts(left), tail, *compound_parts(tail))
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of a text with their offsets; stop words and one-letter words are dropped."""
+    folded = normalize(text)
+    if len(folded) != len(text):  # folding changed the length: offsets would be wrong
+        folded = "".join(normalize(ch)[:1] or " " for ch in text)
+    result: list[Token] = []
+    for match in WORD_RE.finditer(folded):
+        word = match.group()
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        result.append(Token(match.start(), match.end(), stem(word)))
+    return result
+
+
+def analyze(text: str) -> tuple[list[str], list[str]]:
+    """Stems of a text and the stems of its compound parts, both in text order."""
+    stems: list[str] = []
+    parts: list[str] = []
+    for match in WORD_RE.finditer(normalize(text)):
+        word = match.group()
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        stems.append(stem(word))
+        parts.extend(stem(part) for part in compound_parts(word))
+    return stems, parts
+
+
+def query_terms(text: str, limit: int = 32) -> list[str]:
+    """Distinct analysed terms of a query (stems first, then compound parts), capped."""
+    stems, parts = analyze(text)
+    seen: dict[str, None] = {}
+    for term in [*stems, *parts]:
+        seen.setdefault(term, None)
+    return list(seen)[:limit]

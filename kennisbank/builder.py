@@ -1,0 +1,290 @@
+"""``build_index``: content files -> a new index version, swapped in atomically.
+
+A build never touches the version being served. It copies the current version's database
+and vectors into a temporary folder, applies only what changed (by per-file content
+hashes), embeds only passages the cache has not seen, then renames the folder into place
+and replaces ``manifest.json``. A failure at any point leaves the old version serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+from pydantic import BaseModel
+
+from kennisbank.analysis import ANALYZER_VERSION
+from kennisbank.buildlock import build_lock
+from kennisbank.content import CASES_DIR, COLLECTIONS_DIR, TAXONOMY_FILE, ContentTree, \
+    content_files, load_content
+from kennisbank.embedders import DEFAULT_EMBEDDER, Embedder, embedder_name, get_embedder, \
+    spec_for_name
+from kennisbank.embedding_cache import EmbeddingCache
+from kennisbank.manifest import VERSIONS_DIR, IndexUnavailable, Manifest, read_manifest, \
+    write_manifest
+from kennisbank.parallel_embed import embed_documents
+from kennisbank.passages import case_passages
+from kennisbank.problems import Problem
+from kennisbank.store import DB_FILE, FileState, case_ids, delete_case, insert_case, \
+    open_for_writing, read_files, replace_collections, set_meta, write_files
+from kennisbank.vectors import VectorIndex
+
+PASSAGES_FILE = "passages.faiss"
+CASES_FILE = "cases.faiss"
+CACHE_DIR = "cache"
+KEEP_VERSIONS = 3  # current + two older, for readers still answering from them
+
+Progress = Callable[[str, int, int], None]
+
+
+class BuildError(Exception):
+    """The build failed for a reason other than invalid content; the old index still serves."""
+
+
+class BuildReport(BaseModel):
+    """What a build did, for the CLI, the web preview and the benchmarks."""
+
+    version: str
+    up_to_date: bool = False
+    full: bool = False
+    cases: int = 0
+    collections: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    changed: list[str] = []
+    removed: list[str] = []
+    seconds: float = 0.0
+    warnings: list[Problem] = []
+
+
+def build_index(content_dir: Path, index_dir: Path, embedder: str | None = None,
+                progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+    """Build or update the index; raises ContentError (invalid content) or BuildError."""
+    started = time.perf_counter()
+    with build_lock(index_dir):
+        report = _Build(content_dir, index_dir, embedder, progress, workers).run()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+class _Build:
+    def __init__(self, content_dir: Path, index_dir: Path, embedder: str | None,
+                 progress: Progress | None, workers: int | None) -> None:
+        self.content_dir = content_dir
+        self.index_dir = index_dir
+        self.progress = progress or (lambda stage, done, total: None)
+        self.workers = workers
+        self.previous = _usable_previous(index_dir)
+        self.spec = embedder or (spec_for_name(self.previous.embedder) if self.previous
+                                 else DEFAULT_EMBEDDER)
+        self.name = embedder_name(self.spec)
+        self._embedder: Embedder | None = None
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.spec, threads=1)
+        return self._embedder
+
+    def run(self) -> BuildReport:
+        previous = self.previous
+        if previous and (previous.embedder != self.name or previous.analyzer != ANALYZER_VERSION):
+            previous = None
+        old_files = _old_files(previous, self.index_dir)
+        states = _scan(self.content_dir, old_files)
+        taxonomy_key = TAXONOMY_FILE
+        if previous and _sha(states, taxonomy_key) != _sha(old_files, taxonomy_key):
+            previous = None
+        unchanged = {self.content_dir / s.path for s in states.values()
+                     if previous and s.kind == "case" and s.path in old_files
+                     and old_files[s.path].sha256 == s.sha256}
+        tree = load_content(self.content_dir, skip=unchanged.__contains__).require_valid()
+        fingerprint = _fingerprint(states)
+        if previous and fingerprint == previous.content_fingerprint:
+            return BuildReport(version=previous.version, up_to_date=True, cases=previous.cases,
+                               collections=previous.collections, passages=previous.passages,
+                               warnings=tree.warnings)
+        work = self.index_dir / VERSIONS_DIR / f".tmp-{os.getpid()}-{time.time_ns()}"
+        try:
+            return self._write_version(work, previous, tree, states, fingerprint)
+        except OSError as exc:
+            raise BuildError(f"build mislukt: {exc.strerror or exc} ({exc.filename or work}); "
+                             "de vorige index blijft in gebruik") from exc
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _write_version(self, work: Path, previous: Manifest | None, tree: ContentTree,
+                       states: dict[str, FileState], fingerprint: str) -> BuildReport:
+        work.mkdir(parents=True)
+        if previous:
+            source = previous.version_dir(self.index_dir)
+            shutil.copyfile(source / DB_FILE, work / DB_FILE)
+        db = open_for_writing(work / DB_FILE)
+        existing = case_ids(db)
+        removed = sorted(set(existing) - tree.case_slugs)
+        changed = sorted(tree.cases)
+        old_passages: list[int] = []
+        old_cases: list[int] = []
+        with db.conn:
+            for slug in [*removed, *(s for s in changed if s in existing)]:
+                old_passages += delete_case(db, existing[slug])
+                old_cases.append(existing[slug])
+            new_ids: list[int] = []
+            texts: list[str] = []
+            hashes: list[str] = []
+            owners: list[int] = []
+            for slug in changed:
+                case = tree.cases[slug]
+                passages = case_passages(case)
+                case_id, ids = insert_case(db, case, passages)
+                new_ids += ids
+                texts += [p.embed_text for p in passages]
+                hashes += [p.text_hash for p in passages]
+                owners += [case_id] * len(passages)
+            replace_collections(db, tree.collections.values())
+            write_files(db, states.values())
+        vectors, embedded = self._embed(texts, hashes, previous)
+        dim = vectors.shape[1] if len(vectors) else (previous.dim if previous
+                                                     else self.embedder().dim)
+        total_passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        passage_index, case_index = self._vector_indexes(previous, dim, total_passages, vectors)
+        passage_index.remove(np.asarray(old_passages, dtype=np.int64))
+        passage_index.add(np.asarray(new_ids, dtype=np.int64), vectors)
+        case_index.remove(np.asarray(old_cases, dtype=np.int64))
+        _add_case_vectors(case_index, owners, vectors)
+        version = _new_version_id(fingerprint)
+        manifest = Manifest(
+            version=version, embedder=self.name, dim=dim, analyzer=ANALYZER_VERSION,
+            content_fingerprint=fingerprint, built_at=dt.datetime.now(dt.UTC).isoformat(),
+            cases=db.execute("SELECT count(*) FROM cases").fetchone()[0],
+            collections=len(tree.collections), passages=total_passages,
+            vector_index=passage_index.kind)
+        with db.conn:
+            set_meta(db, {"version": version, "embedder": self.name})
+        db.close()
+        passage_index.save(work / PASSAGES_FILE)
+        case_index.save(work / CASES_FILE)
+        write_manifest(manifest, work)
+        final = self.index_dir / VERSIONS_DIR / version
+        os.replace(work, final)
+        write_manifest(manifest, self.index_dir)  # the swap
+        _prune(self.index_dir, keep=version)
+        return BuildReport(version=version, full=previous is None, cases=manifest.cases,
+                           collections=manifest.collections, passages=total_passages,
+                           embedded=embedded, reused=len(texts) - embedded, changed=changed,
+                           removed=removed, warnings=tree.warnings)
+
+    def _embed(self, texts: list[str], hashes: list[str], previous: Manifest | None
+               ) -> tuple[np.ndarray, int]:
+        dim = previous.dim if previous else self.embedder().dim
+        cache = EmbeddingCache(self.index_dir / CACHE_DIR, self.name, dim)
+        try:
+            total = len(texts)
+            done = [0]
+
+            def advance(count: int) -> None:
+                done[0] += count
+                self.progress("embed", done[0], total)
+
+            def encode(batch: list[str]) -> np.ndarray:
+                return embed_documents(self.embedder, self.spec, batch, advance, self.workers)
+
+            return cache.embed(texts, hashes, encode)
+        finally:
+            cache.close()
+
+    def _vector_indexes(self, previous: Manifest | None, dim: int, expected: int,
+                        sample: np.ndarray) -> tuple[VectorIndex, VectorIndex]:
+        if previous:
+            source = previous.version_dir(self.index_dir)
+            return (VectorIndex.load(source / PASSAGES_FILE),
+                    VectorIndex.load(source / CASES_FILE))
+        return VectorIndex.create(dim, expected, sample), VectorIndex.create(dim, 0)
+
+
+def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray) -> None:
+    """A case's vector is the normalised mean of its passages: used for related cases."""
+    if not owners:
+        return
+    owner_array = np.asarray(owners, dtype=np.int64)
+    case_list = np.unique(owner_array)
+    means = np.vstack([vectors[owner_array == case_id].mean(axis=0) for case_id in case_list])
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    index.add(case_list, means.astype(np.float32))
+
+
+def _usable_previous(index_dir: Path) -> Manifest | None:
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexUnavailable:
+        return None
+    folder = manifest.version_dir(index_dir)
+    needed = (DB_FILE, PASSAGES_FILE, CASES_FILE)
+    return manifest if all((folder / name).is_file() for name in needed) else None
+
+
+def _old_files(previous: Manifest | None, index_dir: Path) -> dict[str, FileState]:
+    if previous is None:
+        return {}
+    database = sqlite_utils.Database(previous.version_dir(index_dir) / DB_FILE)
+    try:
+        return read_files(database)
+    finally:
+        database.close()
+
+
+def _scan(content_dir: Path, old: dict[str, FileState]) -> dict[str, FileState]:
+    """Every content file with its hash; files whose size and mtime are unchanged keep theirs."""
+    paths: list[tuple[str, Path]] = [("taxonomy", content_dir / TAXONOMY_FILE)]
+    paths += [("case", p) for p in content_files(content_dir / CASES_DIR)]
+    paths += [("collection", p) for p in content_files(content_dir / COLLECTIONS_DIR)]
+    states: dict[str, FileState] = {}
+    for kind, path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        key = path.relative_to(content_dir).as_posix()
+        known = old.get(key)
+        if known and known.mtime_ns == stat.st_mtime_ns and known.size == stat.st_size:
+            sha = known.sha256
+        else:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        states[key] = FileState(key, kind, stat.st_mtime_ns, stat.st_size, sha)
+    return states
+
+
+def _sha(states: dict[str, FileState], key: str) -> str | None:
+    state = states.get(key)
+    return state.sha256 if state else None
+
+
+def _fingerprint(states: dict[str, FileState]) -> str:
+    digest = hashlib.sha256()
+    for key in sorted(states):
+        digest.update(f"{key}\0{states[key].sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _new_version_id(fingerprint: str) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{fingerprint[:8]}"
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Drop old versions beyond KEEP_VERSIONS and leftovers of crashed builds."""
+    folder = index_dir / VERSIONS_DIR
+    versions = sorted((p for p in folder.iterdir() if p.is_dir()
+                       and not p.name.startswith(".")), key=lambda p: p.name)
+    for path in versions[:-KEEP_VERSIONS]:
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in folder.glob(".tmp-*"):
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,50 @@
+"""Embedders behind one interface; only the chosen backend's heavy modules are imported.
+
+Spec strings name a backend: ``use-multilingual`` (default) or
+``sentence-transformers:<model name or path>``.
+"""
+
+from __future__ import annotations
+
+from kennisbank.embedders.base import Embedder, EmbedderError
+
+DEFAULT_EMBEDDER = "use-multilingual"
+ST_PREFIX = "sentence-transformers:"
+
+
+def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
+    """Create the embedder a spec string names; raises EmbedderError for an unknown spec."""
+    spec = spec.strip()
+    if spec == DEFAULT_EMBEDDER:
+        from kennisbank.embedders.use import USEEmbedder
+
+        return USEEmbedder(threads=threads)
+    if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):].strip():
+        from kennisbank.embedders.sbert import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(spec[len(ST_PREFIX):].strip(), threads=threads)
+    raise EmbedderError(f"onbekende embedder '{spec}'; gebruik '{DEFAULT_EMBEDDER}' of "
+                        f"'{ST_PREFIX}<model>'")
+
+
+def embedder_name(spec: str) -> str:
+    """The name an embedder will report, known without loading it (for manifest checks)."""
+    spec = spec.strip()
+    if spec.startswith(ST_PREFIX):
+        from kennisbank.embedders.naming import stable_model_name
+
+        return ST_PREFIX + stable_model_name(spec[len(ST_PREFIX):].strip())
+    return spec
+
+
+def spec_for_name(name: str) -> str:
+    """Turn a manifest's embedder name back into a loadable spec on this machine."""
+    if name.startswith(ST_PREFIX):
+        from kennisbank.embedders.naming import resolve_model
+
+        return ST_PREFIX + resolve_model(name[len(ST_PREFIX):])
+    return name
+
+
+__all__ = ["DEFAULT_EMBEDDER", "Embedder", "EmbedderError", "embedder_name", "get_embedder",
+           "spec_for_name"]

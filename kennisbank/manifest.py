@@ -1,0 +1,78 @@
+"""``index/manifest.json``: which index version is current and how it was built.
+
+The top-level manifest is the pointer a searcher follows; replacing it with ``os.replace``
+is the atomic swap of a build. Each version folder keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+FORMAT_VERSION = 1
+MANIFEST_FILE = "manifest.json"
+VERSIONS_DIR = "versions"
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used: missing, damaged, or built by another embedder or format."""
+
+
+class Manifest(BaseModel):
+    format_version: int = FORMAT_VERSION
+    version: str
+    embedder: str
+    dim: int
+    analyzer: str
+    content_fingerprint: str
+    built_at: str
+    cases: int
+    collections: int
+    passages: int
+    vector_index: str
+
+    def version_dir(self, index_dir: Path) -> Path:
+        return index_dir / VERSIONS_DIR / self.version
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The current manifest; IndexUnavailable with a clear message when it cannot be used."""
+    path = index_dir / MANIFEST_FILE
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise IndexUnavailable(f"{path}: geen index gevonden; bouw die met 'kennisbank build'") \
+            from None
+    except OSError as exc:
+        raise IndexUnavailable(f"{path}: kan niet gelezen worden ({exc.strerror})") from exc
+    try:
+        data = json.loads(raw)
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexUnavailable(f"{path}: indexformaat {data.get('format_version')} wordt niet "
+                              f"ondersteund (verwacht {FORMAT_VERSION}); bouw de index opnieuw")
+        return Manifest.model_validate(data)
+    except (ValueError, ValidationError, AttributeError) as exc:
+        raise IndexUnavailable(f"{path}: beschadigd manifest; bouw de index opnieuw") from exc
+
+
+def write_manifest(manifest: Manifest, directory: Path) -> None:
+    """Write atomically: a reader sees the old manifest or the new one, never half of one."""
+    target = directory / MANIFEST_FILE
+    temporary = directory / f".{MANIFEST_FILE}.{os.getpid()}.tmp"
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(manifest.model_dump_json(indent=2))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,59 @@
+"""Embed many texts on every core: one worker process per core, one BLAS thread each.
+
+USE's tokenizer is pure Python, so threads do not help a large batch; processes do.
+Workers are spawned (not forked) because the parent may already run OpenMP/BLAS threads.
+Small jobs stay in-process, where spawning would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from kennisbank.embedders import Embedder, get_embedder
+from kennisbank.embedders.base import Vectors
+
+PARALLEL_MIN_TEXTS = 400
+BATCH = 64
+Progress = Callable[[int], None]
+
+_worker: Embedder | None = None
+
+
+def _init(spec: str) -> None:
+    global _worker
+    _worker = get_embedder(spec, threads=1)
+
+
+def _encode(texts: list[str]) -> Vectors:
+    assert _worker is not None
+    return _worker.encode_documents(texts)
+
+
+def embed_documents(embedder: Callable[[], Embedder], spec: str, texts: list[str],
+                    progress: Progress | None = None, workers: int | None = None) -> Vectors:
+    """Document vectors in input order; parallel for large jobs of process-safe embedders.
+
+    ``embedder`` is a factory: the parent loads the model only when it embeds itself.
+    """
+    workers = workers or os.cpu_count() or 1
+    batches = [texts[i:i + BATCH] for i in range(0, len(texts), BATCH)]
+    parts: list[Vectors] = []
+    if workers > 1 and len(texts) >= PARALLEL_MIN_TEXTS and spec == "use-multilingual":
+        with mp.get_context("spawn").Pool(workers, initializer=_init, initargs=(spec,)) as pool:
+            for batch, vectors in zip(batches, pool.imap(_encode, batches), strict=True):
+                parts.append(vectors)
+                if progress:
+                    progress(len(batch))
+    else:
+        model = embedder()
+        for batch in batches:
+            parts.append(model.encode_documents(batch))
+            if progress:
+                progress(len(batch))
+    if not parts:
+        return np.zeros((0, embedder().dim), dtype=np.float32)
+    return np.vstack(parts)

@@ -1,0 +1,146 @@
+"""The SQLite half of an index version: cases, facets, passages, files and the FTS5 table.
+
+FTS5 holds text that the Dutch analyzer has already stemmed and decompounded, so it only
+splits on spaces. Passage ids are AUTOINCREMENT and never reused: they are the FAISS ids,
+and an incremental build must be able to remove an old passage's vector by its id.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kennisbank.analysis import analyze
+from kennisbank.models import Case, Collection
+from kennisbank.passages import Passage
+from kennisbank.taxonomy import FACET_FIELDS
+
+DB_FILE = "kennisbank.db"
+FTS_COLUMNS = ("title", "summary", "tags", "body", "parts")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, kind TEXT NOT NULL, mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, slug TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+    title TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL, data TEXT NOT NULL,
+    sort_date TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS facets (
+    case_id INTEGER NOT NULL REFERENCES cases(id), facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value);
+CREATE INDEX IF NOT EXISTS facets_by_case ON facets(case_id);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
+    text_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_case ON passages(case_id);
+CREATE TABLE IF NOT EXISTS collections (
+    slug TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, data TEXT NOT NULL,
+    body TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(
+    title, summary, tags, body, parts, tokenize = 'unicode61 remove_diacritics 0');
+"""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a build knew about a content file, to tell later whether it changed."""
+
+    path: str
+    kind: str
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+def open_for_writing(path: Path) -> sqlite_utils.Database:
+    """Open (or create) a version's database for a build."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.conn.executescript(SCHEMA)
+    return db
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection a searcher may share across threads (no writes, no locks)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def read_files(db: sqlite_utils.Database) -> dict[str, FileState]:
+    return {row["path"]: FileState(**row) for row in db["files"].rows}
+
+
+def write_files(db: sqlite_utils.Database, states: Iterable[FileState]) -> None:
+    db.execute("DELETE FROM files")
+    db["files"].insert_all([vars(state) for state in states])
+
+
+def case_ids(db: sqlite_utils.Database) -> dict[str, int]:
+    return {row["slug"]: row["id"] for row in db.query("SELECT slug, id FROM cases")}
+
+
+def delete_case(db: sqlite_utils.Database, case_id: int) -> list[int]:
+    """Remove a case and everything derived from it; returns its passage ids (FAISS ids)."""
+    passage_ids = [row["id"] for row in
+                   db.query("SELECT id FROM passages WHERE case_id = ?", [case_id])]
+    for table, column in (("passages", "case_id"), ("facets", "case_id"),
+                          ("cases_fts", "rowid"), ("cases", "id")):
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", [case_id])
+    return passage_ids
+
+
+def insert_case(db: sqlite_utils.Database, case: Case, passages: list[Passage]
+                ) -> tuple[int, list[int]]:
+    """Store a case with its facets, passages and FTS row; returns its id and passage ids."""
+    data = case.model_dump(mode="json", exclude={"body", "path", "slug"})
+    sort_date = str(data.get("updated") or f"{data.get('year') or 0:04d}-01-01")
+    case_id = int(db["cases"].insert({
+        "slug": case.slug, "path": case.path, "title": case.title, "summary": case.summary,
+        "body": case.body, "data": json.dumps(data, ensure_ascii=False),
+        "sort_date": sort_date}).last_pk)
+    db["facets"].insert_all([{"case_id": case_id, "facet": field, "value": value}
+                             for field in FACET_FIELDS for value in getattr(case, field)])
+    db.execute("INSERT INTO cases_fts (rowid, title, summary, tags, body, parts) "
+               "VALUES (?, ?, ?, ?, ?, ?)", [case_id, *fts_columns(case, passages)])
+    return case_id, [int(db["passages"].insert({
+        "case_id": case_id, "ordinal": passage.ordinal, "heading": passage.heading,
+        "text": passage.text, "text_hash": passage.text_hash}).last_pk)
+        for passage in passages]
+
+
+def fts_columns(case: Case, passages: list[Passage]) -> tuple[str, ...]:
+    """Analysed text per FTS column; compound parts of every field go to ``parts``."""
+    tags = " ".join([*case.themes, *case.target_groups, *case.places, *case.organisations])
+    body = " ".join(p.text for p in passages[1:])
+    columns: list[str] = []
+    parts: list[str] = []
+    for text in (case.title, case.summary, tags, body):
+        stems, compound = analyze(text)
+        columns.append(" ".join(stems))
+        parts.extend(compound)
+    return (*columns, " ".join(parts))
+
+
+def replace_collections(db: sqlite_utils.Database, collections: Iterable[Collection]) -> None:
+    db.execute("DELETE FROM collections")
+    db["collections"].insert_all([{
+        "slug": c.slug, "path": c.path, "title": c.title, "body": c.body,
+        "data": json.dumps(c.model_dump(mode="json", exclude={"body", "path", "slug"}),
+                           ensure_ascii=False)} for c in collections])
+
+
+def set_meta(db: sqlite_utils.Database, values: dict[str, Any]) -> None:
+    db["meta"].upsert_all([{"key": key, "value": json.dumps(value)}
+                           for key, value in values.items()], pk="key")
