@@ -167,7 +167,8 @@ class _Build:
             collections=len(tree.collections), passages=total_passages,
             vector_index=passage_index.kind)
         with db.conn:
-            set_meta(db, {"version": version, "embedder": self.name})
+            set_meta(db, {"version": version, "embedder": self.name,
+                          "taxonomy": tree.taxonomy.model_dump() if tree.taxonomy else {}})
         db.close()
         passage_index.save(work / PASSAGES_FILE)
         case_index.save(work / CASES_FILE)

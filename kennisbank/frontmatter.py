@@ -124,7 +124,7 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[Pat
         _index_lines(node, (), first_line, value_lines, duplicates, shown)
         if duplicates:
             raise ParseFailure(duplicates)
-        data = yaml.SafeLoader(text).construct_document(node)
+        data = _Loader(text).construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -133,6 +133,20 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[Pat
     except yaml.YAMLError as exc:
         raise ParseFailure([_err(shown, None, "invalid-yaml", f"ongeldige YAML: {exc}")]) from exc
     return data, value_lines
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2027-02-30) as text instead of raising,
+    so the field check can report it at its line like any other wrong value."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _screen(text: str, shown: str, first_line: int) -> None:

@@ -40,7 +40,7 @@ CREATE INDEX IF NOT EXISTS facets_by_case ON facets(case_id);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
     ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
-    text_hash TEXT NOT NULL);
+    stems TEXT NOT NULL, text_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_case ON passages(case_id);
 CREATE TABLE IF NOT EXISTS collections (
     slug TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, data TEXT NOT NULL,
@@ -116,8 +116,15 @@ def insert_case(db: sqlite_utils.Database, case: Case, passages: list[Passage]
                "VALUES (?, ?, ?, ?, ?, ?)", [case_id, *fts_columns(case, passages)])
     return case_id, [int(db["passages"].insert({
         "case_id": case_id, "ordinal": passage.ordinal, "heading": passage.heading,
-        "text": passage.text, "text_hash": passage.text_hash}).last_pk)
+        "text": passage.text, "stems": " ".join(sorted(passage_terms(passage))),
+        "text_hash": passage.text_hash}).last_pk)
         for passage in passages]
+
+
+def passage_terms(passage: Passage) -> set[str]:
+    """Stems and compound parts of a passage: what a snippet's query overlap is measured on."""
+    stems, parts = analyze(f"{passage.heading} {passage.text}")
+    return {*stems, *parts}
 
 
 def fts_columns(case: Case, passages: list[Passage]) -> tuple[str, ...]:

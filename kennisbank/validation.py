@@ -88,15 +88,16 @@ def _validate(model: type[BaseModel], document: Document, shown: str,
     try:
         return model.model_validate(document.data, context={"taxonomy": taxonomy}), []
     except ValidationError as exc:
-        allowed = list(model.model_fields)
-        problems = [_translate(error, document, shown, allowed) for error in exc.errors()]
+        problems = [_translate(error, document, shown, model) for error in exc.errors()]
         problems.sort(key=lambda p: p.line or 0)
         return None, problems
 
 
-def _translate(error: Any, document: Document, shown: str, allowed: list[str]) -> Problem:
+def _translate(error: Any, document: Document, shown: str, model: type[BaseModel]) -> Problem:
     """Turn one pydantic error into a Dutch message at the line of the offending value."""
     loc: tuple[str | int, ...] = tuple(error["loc"])
+    owner = _owning_model(model, loc)
+    allowed = list(owner.model_fields)
     kind: str = error["type"]
     name = _field_name(loc)
     ctx = error.get("ctx") or {}
@@ -113,7 +114,7 @@ def _translate(error: Any, document: Document, shown: str, allowed: list[str]) -
         message = f"onbekend veld '{key}'; {hint}"
     elif kind in ("string_too_short", "string_too_long"):
         length = len(value.strip()) if isinstance(value, str) else 0
-        low, high = _length_bounds(ctx, kind)
+        low, high = _length_bounds(owner, str(loc[-1]))
         message = f"'{name}' is {length} tekens lang; {low}–{high} tekens is toegestaan"
     elif kind == "too_short":
         message = f"'{name}' moet minstens één waarde bevatten"
@@ -124,10 +125,41 @@ def _translate(error: Any, document: Document, shown: str, allowed: list[str]) -
     return Problem(path=shown, line=line, code=kind.replace("_", "-"), message=message)
 
 
-def _length_bounds(ctx: dict[str, Any], kind: str) -> tuple[str, str]:
-    low = ctx.get("min_length", "?")
-    high = ctx.get("max_length", "?")
-    return str(low) if kind == "string_too_short" else "0", str(high) if high != "?" else "…"
+def _owning_model(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
+    """The (nested) model whose field a location names: ('links', 0, 'url') -> Link."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        nested = _nested_model(field.annotation) if field else None
+        if nested is None:
+            break
+        current = nested
+    return current
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """Find a BaseModel inside list[...] / Annotated[...] / Optional[...] annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found = _nested_model(argument)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _nested_model(origin) if origin not in (None, list) else None
+
+
+def _length_bounds(model: type[BaseModel], name: str) -> tuple[str, str]:
+    """The field's own length rule, so both ends are named whichever one was broken."""
+    low: Any = 0
+    high: Any = "…"
+    field = model.model_fields.get(name)
+    for item in field.metadata if field else []:
+        low = getattr(item, "min_length", None) or low
+        high = getattr(item, "max_length", None) or high
+    return str(low), str(high)
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:

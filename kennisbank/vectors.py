@@ -86,6 +86,14 @@ class VectorIndex:
         rows = [self._index.reconstruct(int(i)) for i in ids]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dim)
 
+    def range_search(self, query: Vectors, threshold: float
+                     ) -> tuple[npt.NDArray[np.float32], Ids]:
+        """Every vector with inner product >= threshold (for IVF: within the probed lists)."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        limits, scores, ids = self._index.range_search(query, threshold)
+        return scores[limits[0]:limits[1]], ids[limits[0]:limits[1]]
+
     def search(self, query: Vectors, k: int, allowed: npt.NDArray[np.uint8] | None = None
                ) -> tuple[npt.NDArray[np.float32], Ids]:
         """Top-k (scores, ids); ``allowed`` is a packed little-endian bitmap over ids."""

@@ -114,15 +114,11 @@ def dump_block(data: dict[object, object]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-yamlish_text = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list(":-[]{},&*!|>'\"#%@`?\n\t ")),
-        st.sampled_from(["\n  ", "\n- ", ": ", "!!int ", "!!timestamp ", "---", "...",
-                         "2025-02-30", "title", "regions", "\\x"]),
-        st.characters(),
-    ),
-    max_size=120,
-)
+YAML_TOKENS = [*":-[]{},&*!|>'\"#%@`?\n\t ", "\n  ", "\n- ", ": ", "!!int ", "!!timestamp ",
+               "!!binary ", "!!python/object ", "---", "...", "2025-02-30", "title", "regions",
+               "review_by: ", "<<: ", "\\x"]
+yamlish_text = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.characters()),
+                        max_size=60).map("".join)
 
 
 @SETTINGS

@@ -1,0 +1,247 @@
+"""``Searcher``: one open index version answering hybrid searches and related-case lookups.
+
+A searcher loads a version once (SQLite read-only, FAISS in memory, facet arrays) and is
+then safe to share between threads. Ranking: the FTS5 keyword list and the semantic list
+(best passage per case) are fused with reciprocal rank fusion. The result set that counts,
+facets and pages are computed on is: cases matching any query word, plus cases whose best
+passage is semantically close (cosine at least SEMANTIC_FLOOR and within SEMANTIC_RELATIVE of
+the query's best match). That set does not depend on the filters, so a facet count is
+exactly the total the user gets by selecting it; filters narrow the set before ranking is
+cut, so a filtered query still returns its best matches.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from kennisbank.embedders import Embedder, get_embedder, spec_for_name
+from kennisbank.facets import FacetTable, Mask
+from kennisbank.fusion import reciprocal_rank_fusion
+from kennisbank.lexical import lexical_scores
+from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
+from kennisbank.snippets import Snippet, choose_passage, make_snippet
+from kennisbank.store import DB_FILE, open_readonly
+from kennisbank.taxonomy import FACET_FIELDS, Taxonomy
+from kennisbank.vectors import VectorIndex
+
+Mode = Literal["hybrid", "lexical", "semantic"]
+MAX_QUERY_CHARS = 500
+SEMANTIC_FLOOR = 0.2  # below this cosine, USE vectors of Dutch text are unrelated
+SEMANTIC_RELATIVE = 0.65  # a neighbour must come within this share of the best match
+SEMANTIC_CANDIDATES = 256  # passages taken from FAISS per query
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 1.0
+# Filter parameter -> case field; the parameter names are the CLI and API's.
+FILTERS: dict[str, str] = {"principle": "principles", "region": "regions", "partner": "partners"}
+
+
+class SearchParams(BaseModel):
+    """A search request, as the CLI, the API and the HTML form all express it."""
+
+    query: str = ""
+    principle: list[str] = []
+    region: list[str] = []
+    partner: list[str] = []
+    k: int = Field(default=10, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
+    mode: Mode = "hybrid"
+
+    def filters(self) -> dict[str, list[str]]:
+        return {name: list(getattr(self, name)) for name in FILTERS}
+
+
+class SearchHit(BaseModel):
+    slug: str
+    title: str
+    score: float
+    principles: list[str]
+    regions: list[str]
+    partners: list[str]
+    summary: str
+    updated: str | None = None
+    snippet: Snippet | None = None
+
+
+class SearchResult(BaseModel):
+    query: str
+    total: int
+    results: list[SearchHit]
+    facets: dict[str, dict[str, int]]
+    offset: int = 0
+    k: int = 10
+    index: str = ""
+    took_ms: float = 0.0
+
+
+def clean_query(text: str) -> str:
+    """Drop control characters and cap the length: any string is a safe query."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[: MAX_QUERY_CHARS * 4])
+    return " ".join(printable.split())[:MAX_QUERY_CHARS]
+
+
+class Searcher:
+    """An open, read-only index version."""
+
+    def __init__(self, index_dir: Path, embedder: Embedder | None = None) -> None:
+        self.manifest: Manifest = read_manifest(index_dir)
+        folder = self.manifest.version_dir(index_dir)
+        if embedder is not None and embedder.name != self.manifest.embedder:
+            raise IndexUnavailable(
+                f"{index_dir}: index is gebouwd met embedder '{self.manifest.embedder}', "
+                f"deze zoekmachine gebruikt '{embedder.name}'; bouw de index opnieuw")
+        try:
+            self.conn = open_readonly(folder / DB_FILE)
+            self._load_tables()
+            from kennisbank.builder import CASES_FILE, PASSAGES_FILE
+
+            self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
+            self.case_index = VectorIndex.load(folder / CASES_FILE)
+        except Exception as exc:  # a damaged file of any kind: name it, never a traceback
+            raise IndexUnavailable(f"{folder}: index is beschadigd of onvolledig ({exc}); "
+                                   "bouw de index opnieuw") from exc
+        if self.passage_index.dim != self.manifest.dim:
+            raise IndexUnavailable(f"{folder}: vectoren hebben dimensie "
+                                   f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}")
+        self._embedder = embedder
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(spec_for_name(self.manifest.embedder), threads=1)
+        return self._embedder
+
+    def _load_tables(self) -> None:
+        rows = self.conn.execute("SELECT id, slug, sort_date FROM cases ORDER BY id").fetchall()
+        self.case_ids = np.asarray([row["id"] for row in rows], dtype=np.int64)
+        self.slugs = [row["slug"] for row in rows]
+        self.position = {slug: i for i, slug in enumerate(self.slugs)}
+        newest = sorted(range(len(rows)), key=lambda i: (rows[i]["sort_date"], rows[i]["slug"]),
+                        reverse=True)
+        self.newest_first = np.asarray(newest, dtype=np.int64)
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        self.taxonomy = Taxonomy.model_validate(json.loads(meta.get("taxonomy", "{}")) or
+                                                {"vocabularies": {}})
+        facet_rows = self.conn.execute("SELECT case_id, facet, value FROM facets").fetchall()
+        positions = np.searchsorted(self.case_ids, [row[0] for row in facet_rows])
+        field_to_param = {field: param for param, field in FILTERS.items()}
+        self.facets = FacetTable(
+            len(rows),
+            ((int(pos), field_to_param[row[1]], row[2])
+             for pos, row in zip(positions, facet_rows, strict=True)
+             if row[1] in field_to_param),
+            {param: self.taxonomy.ids(field) for param, field in FILTERS.items()})
+        passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
+        self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
+        self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """Run one search; never raises for any query text or filter value."""
+        started = time.perf_counter()
+        query = clean_query(params.query)
+        filters = params.filters()
+        allowed = self.facets.filter_mask(filters)
+        if not query:
+            matched = np.ones(len(self.slugs), dtype=bool)
+            order = [int(p) for p in self.newest_first if allowed[p]]
+            scores = {p: 0.0 for p in order}
+            similarity: dict[int, float] = {}
+        else:
+            matched, order, scores, similarity = self._rank(query, params.mode, allowed)
+        page = order[params.offset: params.offset + params.k]
+        hits = self._hits(page, scores, query, similarity)
+        return SearchResult(
+            query=query, total=len(order), results=hits,
+            facets=self.facets.counts(matched, filters), offset=params.offset, k=params.k,
+            index=self.version, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _rank(self, query: str, mode: Mode, allowed: Mask
+              ) -> tuple[Mask, list[int], dict[int, float], dict[int, float]]:
+        size = len(self.slugs)
+        lexical: dict[int, float] = {}
+        semantic: dict[int, float] = {}
+        similarity: dict[int, float] = {}
+        if mode in ("hybrid", "lexical"):
+            for case_id, score in lexical_scores(self.conn, query).items():
+                lexical[int(np.searchsorted(self.case_ids, case_id))] = score
+        close: set[int] = set()
+        if mode in ("hybrid", "semantic"):
+            semantic, close, similarity = self._semantic(query, allowed)
+        matched = np.zeros(size, dtype=bool)
+        matched[list(lexical)] = True
+        matched[list(close)] = True
+        lexical_rank = sorted((p for p in lexical if allowed[p]), key=lambda p: -lexical[p])
+        semantic_rank = sorted((p for p in semantic if allowed[p]), key=lambda p: -semantic[p])
+        fused = reciprocal_rank_fusion([lexical_rank, semantic_rank],
+                                       [LEXICAL_WEIGHT, SEMANTIC_WEIGHT])
+        order = sorted((p for p in fused if matched[p]), key=lambda p: (-fused[p], self.slugs[p]))
+        return matched, order, fused, similarity
+
+    def _semantic(self, query: str, allowed: Mask | None
+                  ) -> tuple[dict[int, float], set[int], dict[int, float]]:
+        """Semantic candidates: best passage score per case, the close ones, and per passage.
+
+        The nearest SEMANTIC_CANDIDATES passages are ranked; when filters are active a
+        second search restricted to the allowed cases makes sure they have candidates too.
+        Closeness is judged against the query's best match overall, not the filtered one,
+        so it does not change with the filters.
+        """
+        vector = self.embedder().encode_query(query)
+        scores, ids = self.passage_index.search(vector, SEMANTIC_CANDIDATES)
+        if not len(ids):
+            return {}, set(), {}
+        cutoff = max(SEMANTIC_FLOOR, SEMANTIC_RELATIVE * float(scores.max()))
+        if allowed is not None and not allowed.all():
+            bitmap = np.zeros(int(self.passage_ids[-1]) + 1, dtype=bool)
+            bitmap[self.passage_ids] = allowed[self.passage_case]
+            more_scores, more_ids = self.passage_index.search(
+                vector, SEMANTIC_CANDIDATES, np.packbits(bitmap, bitorder="little"))
+            scores = np.concatenate([scores, more_scores])
+            ids = np.concatenate([ids, more_ids])
+        positions = self.passage_case[np.searchsorted(self.passage_ids, ids)]
+        best: dict[int, float] = {}
+        for position, score in zip(positions.tolist(), scores.tolist(), strict=True):
+            if score > best.get(position, -2.0):
+                best[position] = score
+        close = {p for p, score in best.items() if score >= cutoff}
+        return best, close, dict(zip(ids.tolist(), scores.tolist(), strict=True))
+
+    def _hits(self, page: list[int], scores: dict[int, float], query: str,
+              similarity: dict[int, float]) -> list[SearchHit]:
+        if not page:
+            return []
+        ids = [int(self.case_ids[p]) for p in page]
+        marks = ",".join("?" * len(ids))
+        rows = {row["id"]: row for row in self.conn.execute(
+            f"SELECT id, slug, title, summary, data FROM cases WHERE id IN ({marks})", ids)}
+        passages: dict[int, list[tuple[int, str, str, str]]] = {}
+        if query:
+            for row in self.conn.execute(
+                    f"SELECT id, case_id, heading, text, stems FROM passages "
+                    f"WHERE case_id IN ({marks}) ORDER BY case_id, ordinal", ids):
+                passages.setdefault(row[1], []).append((row[0], row[2], row[3], row[4]))
+        from kennisbank.analysis import query_terms
+
+        terms = set(query_terms(query)) if query else set()
+        hits: list[SearchHit] = []
+        for position, case_id in zip(page, ids, strict=True):
+            row = rows[case_id]
+            data = json.loads(row["data"])
+            snippet = None
+            chosen = choose_passage(passages.get(case_id, []), terms, similarity)
+            if chosen is not None:
+                snippet = make_snippet(chosen[1], chosen[2], query)
+            hits.append(SearchHit(
+                slug=row["slug"], title=row["title"], summary=row["summary"],
+                score=round(scores.get(position, 0.0), 6),
+                principles=data["principles"], regions=data["regions"],
+                partners=data["partners"], updated=data.get("updated"), snippet=snippet))
+        return hits
