@@ -25,19 +25,161 @@ MIN_TAIL_ZIPF = 2.5  # the last part (the head noun) may be rarer
 MAX_WHOLE_ZIPF = 4.3  # very common words are lexicalised, not productive compounds
 LINKERS = ("", "s", "en", "e")
 # Word endings that look like words but are suffixes here (huis-elijk, jong-eren).
-NOT_PARTS = frozenset({"lijk", "lijke", "lijks", "eren", "ende", "heid", "isch", "ische",
-                       "baar", "bare", "loos", "ling", "lingen", "tjes", "ster"})
+NOT_PARTS = frozenset(
+    {
+        "lijk",
+        "lijke",
+        "lijks",
+        "eren",
+        "ende",
+        "heid",
+        "isch",
+        "ische",
+        "baar",
+        "bare",
+        "loos",
+        "ling",
+        "lingen",
+        "tjes",
+        "ster",
+    }
+)
 
 # Snowball's Dutch stop-word list plus question words and fillers of everyday queries.
-STOP_WORDS = frozenset("""
-aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus
-een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets
-ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog nu
-of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel voor want
-waren was wat we wel werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zonder zou
-welke waar waarom wanneer hoeveel jij jullie zich krijg krijgen kun kunt manier
-mogelijk gaat gaan doe doet elkaar onze hen deze dingen iets ervoor erbij ermee
-""".split())
+STOP_WORDS = frozenset(
+    [
+        "aan",
+        "al",
+        "alles",
+        "als",
+        "altijd",
+        "andere",
+        "ben",
+        "bij",
+        "daar",
+        "dan",
+        "dat",
+        "de",
+        "der",
+        "deze",
+        "die",
+        "dit",
+        "doch",
+        "doen",
+        "door",
+        "dus",
+        "een",
+        "eens",
+        "en",
+        "er",
+        "ge",
+        "geen",
+        "geweest",
+        "haar",
+        "had",
+        "heb",
+        "hebben",
+        "heeft",
+        "hem",
+        "het",
+        "hier",
+        "hij",
+        "hoe",
+        "hun",
+        "iemand",
+        "iets",
+        "ik",
+        "in",
+        "is",
+        "ja",
+        "je",
+        "kan",
+        "kon",
+        "kunnen",
+        "maar",
+        "me",
+        "meer",
+        "men",
+        "met",
+        "mij",
+        "mijn",
+        "moet",
+        "na",
+        "naar",
+        "niet",
+        "niets",
+        "nog",
+        "nu",
+        "of",
+        "om",
+        "omdat",
+        "onder",
+        "ons",
+        "ook",
+        "op",
+        "over",
+        "reeds",
+        "te",
+        "tegen",
+        "toch",
+        "toen",
+        "tot",
+        "u",
+        "uit",
+        "uw",
+        "van",
+        "veel",
+        "voor",
+        "want",
+        "waren",
+        "was",
+        "wat",
+        "we",
+        "wel",
+        "werd",
+        "wezen",
+        "wie",
+        "wil",
+        "worden",
+        "wordt",
+        "zal",
+        "ze",
+        "zelf",
+        "zich",
+        "zij",
+        "zijn",
+        "zo",
+        "zonder",
+        "zou",
+        "welke",
+        "waar",
+        "waarom",
+        "wanneer",
+        "hoeveel",
+        "jij",
+        "jullie",
+        "zich",
+        "krijg",
+        "krijgen",
+        "kun",
+        "kunt",
+        "manier",
+        "mogelijk",
+        "gaat",
+        "gaan",
+        "doe",
+        "doet",
+        "elkaar",
+        "onze",
+        "hen",
+        "deze",
+        "dingen",
+        "iets",
+        "ervoor",
+        "erbij",
+        "ermee",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +204,11 @@ def lexicon() -> dict[str, float]:
     import wordfreq
 
     words = wordfreq.get_frequency_dict("nl")
-    return {fold_ascii(word): math.log10(freq) + 9 for word, freq in words.items()
-            if freq >= 10**-6.5 and word.isalpha() and len(word) >= MIN_PART}
+    return {
+        fold_ascii(word): math.log10(freq) + 9
+        for word, freq in words.items()
+        if freq >= 10**-6.5 and word.isalpha() and len(word) >= MIN_PART
+    }
 
 
 def normalize(text: str) -> str:

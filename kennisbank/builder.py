@@ -22,18 +22,44 @@ from pydantic import BaseModel
 
 from kennisbank.analysis import ANALYZER_VERSION
 from kennisbank.buildlock import build_lock
-from kennisbank.content import CASES_DIR, COLLECTIONS_DIR, TAXONOMY_FILE, ContentTree, \
-    content_files, load_content
-from kennisbank.embedders import DEFAULT_EMBEDDER, Embedder, embedder_name, get_embedder, \
-    spec_for_name
+from kennisbank.content import (
+    CASES_DIR,
+    COLLECTIONS_DIR,
+    TAXONOMY_FILE,
+    ContentTree,
+    content_files,
+    load_content,
+)
+from kennisbank.embedders import (
+    DEFAULT_EMBEDDER,
+    Embedder,
+    embedder_name,
+    get_embedder,
+    spec_for_name,
+)
 from kennisbank.embedding_cache import EmbeddingCache
-from kennisbank.manifest import VERSIONS_DIR, IndexUnavailable, Manifest, read_manifest, \
-    write_manifest
+from kennisbank.manifest import (
+    VERSIONS_DIR,
+    IndexUnavailable,
+    Manifest,
+    read_manifest,
+    write_manifest,
+)
 from kennisbank.parallel_embed import embed_documents
 from kennisbank.passages import case_passages
 from kennisbank.problems import Problem
-from kennisbank.store import DB_FILE, FileState, case_ids, delete_case, insert_case, \
-    open_for_writing, read_files, replace_collections, set_meta, write_files
+from kennisbank.store import (
+    DB_FILE,
+    FileState,
+    case_ids,
+    delete_case,
+    insert_case,
+    open_for_writing,
+    read_files,
+    replace_collections,
+    set_meta,
+    write_files,
+)
 from kennisbank.vectors import VectorIndex
 
 PASSAGES_FILE = "passages.faiss"
@@ -65,8 +91,13 @@ class BuildReport(BaseModel):
     warnings: list[Problem] = []
 
 
-def build_index(content_dir: Path, index_dir: Path, embedder: str | None = None,
-                progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+def build_index(
+    content_dir: Path,
+    index_dir: Path,
+    embedder: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BuildReport:
     """Build or update the index; raises ContentError (invalid content) or BuildError."""
     started = time.perf_counter()
     with build_lock(index_dir):
@@ -76,15 +107,22 @@ def build_index(content_dir: Path, index_dir: Path, embedder: str | None = None,
 
 
 class _Build:
-    def __init__(self, content_dir: Path, index_dir: Path, embedder: str | None,
-                 progress: Progress | None, workers: int | None) -> None:
+    def __init__(
+        self,
+        content_dir: Path,
+        index_dir: Path,
+        embedder: str | None,
+        progress: Progress | None,
+        workers: int | None,
+    ) -> None:
         self.content_dir = content_dir
         self.index_dir = index_dir
         self.progress = progress or (lambda stage, done, total: None)
         self.workers = workers
         self.previous = _usable_previous(index_dir)
-        self.spec = embedder or (spec_for_name(self.previous.embedder) if self.previous
-                                 else DEFAULT_EMBEDDER)
+        self.spec = embedder or (
+            spec_for_name(self.previous.embedder) if self.previous else DEFAULT_EMBEDDER
+        )
         self.name = embedder_name(self.spec)
         self._embedder: Embedder | None = None
 
@@ -102,26 +140,44 @@ class _Build:
         taxonomy_key = TAXONOMY_FILE
         if previous and _sha(states, taxonomy_key) != _sha(old_files, taxonomy_key):
             previous = None
-        unchanged = {self.content_dir / s.path for s in states.values()
-                     if previous and s.kind == "case" and s.path in old_files
-                     and old_files[s.path].sha256 == s.sha256}
+        unchanged = {
+            self.content_dir / s.path
+            for s in states.values()
+            if previous
+            and s.kind == "case"
+            and s.path in old_files
+            and old_files[s.path].sha256 == s.sha256
+        }
         tree = load_content(self.content_dir, skip=unchanged.__contains__).require_valid()
         fingerprint = _fingerprint(states)
         if previous and fingerprint == previous.content_fingerprint:
-            return BuildReport(version=previous.version, up_to_date=True, cases=previous.cases,
-                               collections=previous.collections, passages=previous.passages,
-                               warnings=tree.warnings)
+            return BuildReport(
+                version=previous.version,
+                up_to_date=True,
+                cases=previous.cases,
+                collections=previous.collections,
+                passages=previous.passages,
+                warnings=tree.warnings,
+            )
         work = self.index_dir / VERSIONS_DIR / f".tmp-{os.getpid()}-{time.time_ns()}"
         try:
             return self._write_version(work, previous, tree, states, fingerprint)
         except OSError as exc:
-            raise BuildError(f"build mislukt: {exc.strerror or exc} ({exc.filename or work}); "
-                             "de vorige index blijft in gebruik") from exc
+            raise BuildError(
+                f"build mislukt: {exc.strerror or exc} ({exc.filename or work}); "
+                "de vorige index blijft in gebruik"
+            ) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def _write_version(self, work: Path, previous: Manifest | None, tree: ContentTree,
-                       states: dict[str, FileState], fingerprint: str) -> BuildReport:
+    def _write_version(
+        self,
+        work: Path,
+        previous: Manifest | None,
+        tree: ContentTree,
+        states: dict[str, FileState],
+        fingerprint: str,
+    ) -> BuildReport:
         work.mkdir(parents=True)
         if previous:
             source = previous.version_dir(self.index_dir)
@@ -151,8 +207,11 @@ class _Build:
             replace_collections(db, tree.collections.values())
             write_files(db, states.values())
         vectors, embedded = self._embed(texts, hashes, previous)
-        dim = vectors.shape[1] if len(vectors) else (previous.dim if previous
-                                                     else self.embedder().dim)
+        dim = (
+            vectors.shape[1]
+            if len(vectors)
+            else (previous.dim if previous else self.embedder().dim)
+        )
         total_passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
         passage_index, case_index = self._vector_indexes(previous, dim, total_passages, vectors)
         passage_index.remove(np.asarray(old_passages, dtype=np.int64))
@@ -161,29 +220,50 @@ class _Build:
         _add_case_vectors(case_index, owners, vectors)
         version = _new_version_id(fingerprint)
         manifest = Manifest(
-            version=version, embedder=self.name, dim=dim, analyzer=ANALYZER_VERSION,
-            content_fingerprint=fingerprint, built_at=dt.datetime.now(dt.UTC).isoformat(),
+            version=version,
+            embedder=self.name,
+            dim=dim,
+            analyzer=ANALYZER_VERSION,
+            content_fingerprint=fingerprint,
+            built_at=dt.datetime.now(dt.UTC).isoformat(),
             cases=db.execute("SELECT count(*) FROM cases").fetchone()[0],
-            collections=len(tree.collections), passages=total_passages,
-            vector_index=passage_index.kind)
+            collections=len(tree.collections),
+            passages=total_passages,
+            vector_index=passage_index.kind,
+        )
         with db.conn:
-            set_meta(db, {"version": version, "embedder": self.name,
-                          "taxonomy": tree.taxonomy.model_dump() if tree.taxonomy else {}})
+            set_meta(
+                db,
+                {
+                    "version": version,
+                    "embedder": self.name,
+                    "taxonomy": tree.taxonomy.model_dump() if tree.taxonomy else {},
+                },
+            )
         db.close()
         passage_index.save(work / PASSAGES_FILE)
         case_index.save(work / CASES_FILE)
         write_manifest(manifest, work)
         final = self.index_dir / VERSIONS_DIR / version
-        os.replace(work, final)
+        work.replace(final)
         write_manifest(manifest, self.index_dir)  # the swap
         _prune(self.index_dir, keep=version)
-        return BuildReport(version=version, full=previous is None, cases=manifest.cases,
-                           collections=manifest.collections, passages=total_passages,
-                           embedded=embedded, reused=len(texts) - embedded, changed=changed,
-                           removed=removed, warnings=tree.warnings)
+        return BuildReport(
+            version=version,
+            full=previous is None,
+            cases=manifest.cases,
+            collections=manifest.collections,
+            passages=total_passages,
+            embedded=embedded,
+            reused=len(texts) - embedded,
+            changed=changed,
+            removed=removed,
+            warnings=tree.warnings,
+        )
 
-    def _embed(self, texts: list[str], hashes: list[str], previous: Manifest | None
-               ) -> tuple[np.ndarray, int]:
+    def _embed(
+        self, texts: list[str], hashes: list[str], previous: Manifest | None
+    ) -> tuple[np.ndarray, int]:
         dim = previous.dim if previous else self.embedder().dim
         cache = EmbeddingCache(self.index_dir / CACHE_DIR, self.name, dim)
         try:
@@ -201,12 +281,12 @@ class _Build:
         finally:
             cache.close()
 
-    def _vector_indexes(self, previous: Manifest | None, dim: int, expected: int,
-                        sample: np.ndarray) -> tuple[VectorIndex, VectorIndex]:
+    def _vector_indexes(
+        self, previous: Manifest | None, dim: int, expected: int, sample: np.ndarray
+    ) -> tuple[VectorIndex, VectorIndex]:
         if previous:
             source = previous.version_dir(self.index_dir)
-            return (VectorIndex.load(source / PASSAGES_FILE),
-                    VectorIndex.load(source / CASES_FILE))
+            return (VectorIndex.load(source / PASSAGES_FILE), VectorIndex.load(source / CASES_FILE))
         return VectorIndex.create(dim, expected, sample), VectorIndex.create(dim, 0)
 
 
@@ -282,8 +362,10 @@ def _new_version_id(fingerprint: str) -> str:
 def _prune(index_dir: Path, keep: str) -> None:
     """Drop old versions beyond KEEP_VERSIONS and leftovers of crashed builds."""
     folder = index_dir / VERSIONS_DIR
-    versions = sorted((p for p in folder.iterdir() if p.is_dir()
-                       and not p.name.startswith(".")), key=lambda p: p.name)
+    versions = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
     for path in versions[:-KEEP_VERSIONS]:
         if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)

@@ -29,8 +29,9 @@ def build_lock(index_dir: Path, wait_seconds: float = 600.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BuildLocked(f"{index_dir}: er loopt al een build; probeer het "
-                                      "later opnieuw") from None
+                    raise BuildLocked(
+                        f"{index_dir}: er loopt al een build; probeer het later opnieuw"
+                    ) from None
                 time.sleep(0.1)
         yield
     finally:

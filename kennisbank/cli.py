@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kennisbank.searcher import Searcher
 
 app = typer.Typer(
     help="Kennisbank: praktijkvoorbeelden uit het sociaal domein, doorzoekbaar.",
@@ -16,13 +22,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ContentOpt = Annotated[Path, typer.Option("--content", envvar="KENNISBANK_CONTENT",
-                                          help="Map met taxonomy.yml, cases/ en collections/.")]
-IndexOpt = Annotated[Path, typer.Option("--index", envvar="KENNISBANK_INDEX",
-                                        help="Map waarin de index staat.")]
+ContentOpt = Annotated[
+    Path,
+    typer.Option(
+        "--content",
+        envvar="KENNISBANK_CONTENT",
+        help="Map met taxonomy.yml, cases/ en collections/.",
+    ),
+]
+IndexOpt = Annotated[
+    Path, typer.Option("--index", envvar="KENNISBANK_INDEX", help="Map waarin de index staat.")
+]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -35,16 +48,18 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @app.command()
 def validate(
     content: ContentOpt = Path("content"),
-    output: Annotated[OutputFormat, typer.Option("--format", help="text of json")] =
-        OutputFormat.text,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text of json")
+    ] = OutputFormat.text,
 ) -> None:
     """Controleer alle content; elke fout op een eigen regel als pad:regel: melding."""
     from kennisbank.content import load_content
 
     tree = load_content(content)
     if output is OutputFormat.json:
-        typer.echo(json.dumps([p.model_dump() for p in tree.problems], ensure_ascii=False,
-                              indent=2))
+        typer.echo(
+            json.dumps([p.model_dump() for p in tree.problems], ensure_ascii=False, indent=2)
+        )
     else:
         for problem in tree.problems:
             typer.echo(problem.format())
@@ -73,6 +88,133 @@ def new(
         raise _fail(str(exc)) from None
     typer.echo(f"Aangemaakt: {path}")
     typer.echo("Vul de velden in en controleer met: kennisbank validate")
+
+
+@app.command()
+def build(
+    content: ContentOpt = Path("content"),
+    index: IndexOpt = Path("index"),
+    embedder: Annotated[
+        str | None,
+        typer.Option(
+            help="use-multilingual (standaard) of sentence-transformers:<model>; een andere "
+            "embedder dan die van de huidige index bouwt alles opnieuw."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Alleen fouten tonen.")] = False,
+) -> None:
+    """Bouw of werk de index bij (incrementeel: alleen wat veranderd is)."""
+    from kennisbank.builder import BuildError, build_index
+    from kennisbank.buildlock import BuildLocked
+    from kennisbank.embedders import EmbedderError
+    from kennisbank.problems import ContentError
+
+    try:
+        with _progress(quiet) as progress:
+            report = build_index(content, index, embedder=embedder, progress=progress)
+    except ContentError as exc:
+        for problem in exc.problems:
+            typer.echo(problem.format(), err=True)
+        raise _fail(
+            "Index niet bijgewerkt: los eerst de fouten hierboven op. "
+            "De vorige index blijft in gebruik."
+        ) from None
+    except (BuildError, BuildLocked, EmbedderError) as exc:
+        raise _fail(str(exc)) from None
+    if quiet:
+        return
+    for problem in report.warnings:
+        typer.echo(problem.format())
+    if report.up_to_date:
+        typer.echo(f"Index is al actueel ({report.cases} voorbeelden, versie {report.version}).")
+        return
+    typer.echo(
+        f"Index {report.version}: {report.cases} voorbeelden, {report.collections} "
+        f"collecties, {report.passages} passages; {len(report.changed)} bijgewerkt, "
+        f"{len(report.removed)} verwijderd, {report.embedded} passages ingebed "
+        f"({report.reused} uit cache) in {report.seconds:.2f} s."
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Zoekvraag in gewoon Nederlands.")],
+    index: IndexOpt = Path("index"),
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Aantal resultaten.")] = 10,
+    principle: Annotated[list[str] | None, typer.Option(help="Filter op uitgangspunt.")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="Filter op regio.")] = None,
+    partner: Annotated[list[str] | None, typer.Option(help="Filter op soort partner.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object.")] = False,
+) -> None:
+    """Zoek in de index; filters binnen een facet: OF, tussen facetten: EN."""
+    from kennisbank.output import search_json
+    from kennisbank.searcher import SearchParams
+
+    searcher = _open_searcher(index)
+    result = searcher.search(
+        SearchParams(
+            query=query, k=k, principle=principle or [], region=region or [], partner=partner or []
+        )
+    )
+    if as_json:
+        typer.echo(json.dumps(search_json(result), ensure_ascii=False))
+        return
+    typer.echo(f"{result.total} resultaten voor '{result.query}' ({result.took_ms:.1f} ms)")
+    for rank, hit in enumerate(result.results, start=1):
+        typer.echo(f"{rank:>3}. {hit.title}  [{hit.slug}]")
+        if hit.snippet is not None:
+            text = "".join(f"*{s.text}*" if s.mark else s.text for s in hit.snippet.segments)
+            typer.echo(f"     {text}")
+
+
+@app.command(name="eval")
+def evaluate(
+    queries: Annotated[Path, typer.Argument(help="JSONL-bestand met beoordeelde zoekvragen.")],
+    index: IndexOpt = Path("index"),
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, lexical of semantic")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Meet zoekkwaliteit: nDCG@k, recall@k, MRR en mediane zoektijd, per soort vraag."""
+    from kennisbank.evaluation import evaluate as run_eval
+    from kennisbank.evaluation import format_report, load_queries
+
+    if mode not in ("hybrid", "lexical", "semantic"):
+        raise _fail(f"onbekende mode '{mode}': kies hybrid, lexical of semantic", 2)
+    try:
+        judged = load_queries(queries)
+    except (OSError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    report = run_eval(_open_searcher(index), judged, k=k, mode=mode)  # type: ignore[arg-type]
+    typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
+
+
+def _open_searcher(index: Path) -> Searcher:
+    from kennisbank.embedders import EmbedderError
+    from kennisbank.manifest import IndexUnavailable
+    from kennisbank.searcher import Searcher
+
+    try:
+        return Searcher(index)
+    except (IndexUnavailable, EmbedderError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar for the embedding stage, shown only on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Passages inbedden", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def main() -> None:

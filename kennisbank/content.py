@@ -46,8 +46,10 @@ class ContentTree:
 
     def summary(self) -> str:
         """The one-line verdict, e.g. ``48 cases, 3 collections, 0 errors``."""
-        line = (f"{self.case_files} cases, {self.collection_files} collections, "
-                f"{len(self.errors)} errors")
+        line = (
+            f"{self.case_files} cases, {self.collection_files} collections, "
+            f"{len(self.errors)} errors"
+        )
         if self.warnings:
             line += f", {len(self.warnings)} warnings"
         return line
@@ -66,15 +68,19 @@ def content_files(directory: Path) -> list[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root) / name for name in sorted(files)
-                  if name.endswith(".md") and not name.startswith(".")]
+        found += [
+            Path(root) / name
+            for name in sorted(files)
+            if name.endswith(".md") and not name.startswith(".")
+        ]
         if len(found) > MAX_FILES:
             break
     return found
 
 
-def load_content(content_dir: Path, today: dt.date | None = None,
-                 skip: Callable[[Path], bool] | None = None) -> ContentTree:
+def load_content(
+    content_dir: Path, today: dt.date | None = None, skip: Callable[[Path], bool] | None = None
+) -> ContentTree:
     """Read and check every file under ``content_dir``; never raises for bad content.
 
     ``skip`` names case files an incremental build already holds unchanged: they count as
@@ -83,8 +89,11 @@ def load_content(content_dir: Path, today: dt.date | None = None,
     problems: list[Problem] = []
     taxonomy_path = content_dir / TAXONOMY_FILE
     if not content_dir.is_dir():
-        problems.append(Problem(path=str(content_dir), code="no-content",
-                                message="map met content bestaat niet"))
+        problems.append(
+            Problem(
+                path=str(content_dir), code="no-content", message="map met content bestaat niet"
+            )
+        )
         return ContentTree(taxonomy=None, problems=problems)
     try:
         taxonomy = load_taxonomy(taxonomy_path, str(taxonomy_path))
@@ -98,22 +107,33 @@ def load_content(content_dir: Path, today: dt.date | None = None,
     return tree
 
 
-def _load_cases(tree: ContentTree, directory: Path, today: dt.date | None,
-                skip: Callable[[Path], bool] | None) -> None:
+def _load_cases(
+    tree: ContentTree, directory: Path, today: dt.date | None, skip: Callable[[Path], bool] | None
+) -> None:
     assert tree.taxonomy is not None
     files = content_files(directory)
     if len(files) > MAX_FILES:
-        tree.problems.append(Problem(path=str(directory), code="too-many-files",
-                                     message=f"meer dan {MAX_FILES} bestanden; splits de content"))
+        tree.problems.append(
+            Problem(
+                path=str(directory),
+                code="too-many-files",
+                message=f"meer dan {MAX_FILES} bestanden; splits de content",
+            )
+        )
         files = files[:MAX_FILES]
     first_seen: dict[str, str] = {}
     for path in files:
         tree.case_files += 1
         shown = str(path)
         if path.stem in first_seen:
-            tree.problems.append(Problem(path=shown, code="duplicate-slug",
-                                         message=f"slug '{path.stem}' bestaat al in "
-                                         f"{first_seen[path.stem]}; kies een andere bestandsnaam"))
+            tree.problems.append(
+                Problem(
+                    path=shown,
+                    code="duplicate-slug",
+                    message=f"slug '{path.stem}' bestaat al in "
+                    f"{first_seen[path.stem]}; kies een andere bestandsnaam",
+                )
+            )
             continue
         first_seen[path.stem] = shown
         tree.case_slugs.add(path.stem)
@@ -135,9 +155,13 @@ def _load_collections(tree: ContentTree, directory: Path) -> None:
         tree.collection_files += 1
         shown = str(path)
         if path.stem in first_seen:
-            tree.problems.append(Problem(path=shown, code="duplicate-slug",
-                                         message=f"slug '{path.stem}' bestaat al in "
-                                         f"{first_seen[path.stem]}"))
+            tree.problems.append(
+                Problem(
+                    path=shown,
+                    code="duplicate-slug",
+                    message=f"slug '{path.stem}' bestaat al in {first_seen[path.stem]}",
+                )
+            )
             continue
         first_seen[path.stem] = shown
         collection, document, problems = check_collection_file(path, shown, tree.taxonomy)
@@ -151,16 +175,25 @@ def _load_collections(tree: ContentTree, directory: Path) -> None:
             if entry.slug not in known:
                 close = suggest(entry.slug, known)
                 hint = f"; bedoelde je {' of '.join(repr(c) for c in close)}?" if close else ""
-                reference_problems.append(Problem(
-                    path=shown, line=line, code="unknown-case",
-                    message=f"collectie noemt '{entry.slug}', maar dat voorbeeld bestaat niet "
-                    f"in content/cases{hint}"))
+                reference_problems.append(
+                    Problem(
+                        path=shown,
+                        line=line,
+                        code="unknown-case",
+                        message=f"collectie noemt '{entry.slug}', maar dat voorbeeld bestaat niet "
+                        f"in content/cases{hint}",
+                    )
+                )
             elif entry.slug in seen:
-                reference_problems.append(Problem(
-                    path=shown, line=line, code="duplicate-entry",
-                    message=f"'{entry.slug}' staat twee keer in deze collectie"))
+                reference_problems.append(
+                    Problem(
+                        path=shown,
+                        line=line,
+                        code="duplicate-entry",
+                        message=f"'{entry.slug}' staat twee keer in deze collectie",
+                    )
+                )
             seen.add(entry.slug)
         tree.problems += reference_problems
         if not reference_problems:
             tree.collections[collection.slug] = collection
-

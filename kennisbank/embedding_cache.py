@@ -25,8 +25,10 @@ class EmbeddingCache:
         directory.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(directory / CACHE_FILE, timeout=30)
         self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("CREATE TABLE IF NOT EXISTS vectors (embedder TEXT, hash TEXT, "
-                           "vector BLOB, PRIMARY KEY (embedder, hash)) WITHOUT ROWID")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (embedder TEXT, hash TEXT, "
+            "vector BLOB, PRIMARY KEY (embedder, hash)) WITHOUT ROWID"
+        )
         self._name = embedder_name
         self._dim = dim
 
@@ -37,11 +39,12 @@ class EmbeddingCache:
         found: dict[str, Vectors] = {}
         unique = list(dict.fromkeys(hashes))
         for start in range(0, len(unique), 500):
-            chunk = unique[start:start + 500]
+            chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
                 f"SELECT hash, vector FROM vectors WHERE embedder = ? AND hash IN ({marks})",
-                [self._name, *chunk])
+                [self._name, *chunk],
+            )
             for text_hash, blob in rows:
                 vector = np.frombuffer(blob, dtype=np.float32)
                 if vector.shape == (self._dim,):
@@ -52,11 +55,15 @@ class EmbeddingCache:
         with self._conn:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [(self._name, h, np.asarray(v, dtype=np.float32).tobytes())
-                 for h, v in items.items()])
+                [
+                    (self._name, h, np.asarray(v, dtype=np.float32).tobytes())
+                    for h, v in items.items()
+                ],
+            )
 
-    def embed(self, texts: Sequence[str], hashes: Sequence[str], encode: EmbedFn
-              ) -> tuple[Vectors, int]:
+    def embed(
+        self, texts: Sequence[str], hashes: Sequence[str], encode: EmbedFn
+    ) -> tuple[Vectors, int]:
         """Vectors for texts in order, embedding only cache misses; returns (vectors, misses)."""
         cached = self.get_many(hashes)
         missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
@@ -66,6 +73,7 @@ class EmbeddingCache:
             self.put_many(new)
             cached.update(new)
         rows = [cached[h] for h in hashes]
-        matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self._dim),
-                                                                           np.float32)
+        matrix = (
+            np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self._dim), np.float32)
+        )
         return matrix, len(missing)

@@ -18,12 +18,14 @@ Mask = npt.NDArray[np.bool_]
 class FacetTable:
     """For each facet and value, which cases carry it (a boolean array over positions)."""
 
-    def __init__(self, size: int, rows: Iterable[tuple[int, str, str]],
-                 vocabularies: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self, size: int, rows: Iterable[tuple[int, str, str]], vocabularies: Mapping[str, list[str]]
+    ) -> None:
         self.size = size
         self.values: dict[str, dict[str, Mask]] = {
             facet: {value: np.zeros(size, dtype=bool) for value in ids}
-            for facet, ids in vocabularies.items()}
+            for facet, ids in vocabularies.items()
+        }
         for position, facet, value in rows:
             masks = self.values.setdefault(facet, {})
             if value not in masks:
@@ -46,12 +48,12 @@ class FacetTable:
                 result &= self.mask(facet, selected)
         return result
 
-    def counts(self, matched: Mask, filters: Mapping[str, list[str]]
-               ) -> dict[str, dict[str, int]]:
+    def counts(self, matched: Mask, filters: Mapping[str, list[str]]) -> dict[str, dict[str, int]]:
         """Per facet, per value: matching cases under all filters except that facet's own."""
         result: dict[str, dict[str, int]] = {}
         for facet, masks in self.values.items():
             base = matched & self.filter_mask(filters, skip=facet)
-            result[facet] = {value: int(np.count_nonzero(base & mask))
-                             for value, mask in masks.items()}
+            result[facet] = {
+                value: int(np.count_nonzero(base & mask)) for value, mask in masks.items()
+            }
         return result

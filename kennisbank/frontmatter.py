@@ -35,9 +35,11 @@ class Document:
 
     def line_of(self, loc: PathKey) -> int:
         """Best known line for a value path; falls back to its parent, then to line 1."""
+        as_text = tuple(str(part) for part in loc)  # a non-string key (2022:) is stored as text
         for end in range(len(loc), 0, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
+            for candidate in (loc[:end], as_text[:end]):
+                if candidate in self.lines:
+                    return self.lines[candidate]
         return 1
 
 
@@ -54,29 +56,62 @@ def read_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ParseFailure([_err(shown, None, "too-large",
-                                     f"bestand is {size // 1000} kB; het maximum is "
-                                     f"{MAX_FILE_BYTES // 1000} kB")])
+            raise ParseFailure(
+                [
+                    _err(
+                        shown,
+                        None,
+                        "too-large",
+                        f"bestand is {size // 1000} kB; het maximum is {MAX_FILE_BYTES // 1000} kB",
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise ParseFailure([_err(shown, None, "unreadable",
-                                 f"bestand kan niet gelezen worden ({exc.strerror})")]) from exc
+        raise ParseFailure(
+            [_err(shown, None, "unreadable", f"bestand kan niet gelezen worden ({exc.strerror})")]
+        ) from exc
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ParseFailure([_err(shown, line, "not-utf8",
-                                 f"bestand is geen UTF-8 (ongeldige byte 0x{raw[exc.start]:02x}); "
-                                 "sla het op als UTF-8")]) from exc
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    line,
+                    "not-utf8",
+                    f"bestand is geen UTF-8 (ongeldige byte 0x{raw[exc.start]:02x}); "
+                    "sla het op als UTF-8",
+                )
+            ]
+        ) from exc
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ParseFailure([_err(shown, line, "nul-byte", "bestand bevat een NUL-teken; "
-                                 "is het wel een tekstbestand?")])
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    line,
+                    "nul-byte",
+                    "bestand bevat een NUL-teken; is het wel een tekstbestand?",
+                )
+            ]
+        )
     if not text.strip():
-        raise ParseFailure([_err(shown, None, "empty", "bestand is leeg; een voorbeeld begint "
-                                 "met front matter tussen twee regels '---'")])
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    None,
+                    "empty",
+                    "bestand is leeg; een voorbeeld begint "
+                    "met front matter tussen twee regels '---'",
+                )
+            ]
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -84,13 +119,29 @@ def parse_document(text: str, shown: str) -> Document:
     """Split front matter from body and load the YAML with line numbers."""
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
-        raise ParseFailure([_err(shown, 1, "no-front-matter",
-                                 "front matter ontbreekt: de eerste regel moet '---' zijn")])
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    1,
+                    "no-front-matter",
+                    "front matter ontbreekt: de eerste regel moet '---' zijn",
+                )
+            ]
+        )
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
     if close is None:
-        raise ParseFailure([_err(shown, 1, "unclosed-front-matter",
-                                 "front matter wordt niet afgesloten: zet een regel '---' "
-                                 "tussen de velden en de tekst")])
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    1,
+                    "unclosed-front-matter",
+                    "front matter wordt niet afgesloten: zet een regel '---' "
+                    "tussen de velden en de tekst",
+                )
+            ]
+        )
     yaml_text = "\n".join(lines[1:close])
     tab_problems = [
         _err(shown, i + 2, "tab-indent", "tab gebruikt als inspringing; gebruik spaties")
@@ -106,8 +157,16 @@ def parse_document(text: str, shown: str) -> Document:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParseFailure([_err(shown, 2, "front-matter-not-mapping",
-                                 "front matter moet bestaan uit velden 'naam: waarde'")])
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    2,
+                    "front-matter-not-mapping",
+                    "front matter moet bestaan uit velden 'naam: waarde'",
+                )
+            ]
+        )
     body = "\n".join(lines[close + 1 :])
     return Document(data=data, lines=value_lines, body=body, body_line=close + 2, text=text)
 
@@ -125,25 +184,46 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[Pat
         if duplicates:
             raise ParseFailure(duplicates)
         data = _Loader(text).construct_document(node)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        raise _yaml_failure(exc, text, shown, first_line) from exc
+    return data, value_lines
+
+
+def _yaml_failure(exc: yaml.YAMLError, text: str, shown: str, first_line: int) -> ParseFailure:
+    """The parser's own message at the parser's own line."""
+    line: int | None = None
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
         reason = exc.problem or exc.context or "onbekende fout"
-        raise ParseFailure([_err(shown, line, "invalid-yaml", f"ongeldige YAML: {reason}")]) from exc
-    except yaml.YAMLError as exc:
-        raise ParseFailure([_err(shown, None, "invalid-yaml", f"ongeldige YAML: {exc}")]) from exc
-    return data, value_lines
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + first_line
+        reason = f"teken {exc.character!r} is niet toegestaan"
+    else:
+        reason = str(exc)
+    return ParseFailure([_err(shown, line, "invalid-yaml", f"ongeldige YAML: {reason}")])
 
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps an impossible date (2027-02-30) as text instead of raising,
     so the field check can report it at its line like any other wrong value."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value its tag cannot hold (``!!int twintig``) becomes an error at its line."""
         try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # any tag's constructor may fail in its own way
+            raise yaml.constructor.ConstructorError(
+                None, None, f"waarde past niet bij het type ({exc})", node.start_mark
+            ) from exc
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            return self.construct_scalar(node)  # type: ignore[arg-type]
+            return self.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
@@ -154,29 +234,50 @@ def _screen(text: str, shown: str, first_line: int) -> None:
     depth = 0
     try:
         for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
-            line = event.start_mark.line + first_line
+            line = (event.start_mark.line if event.start_mark else 0) + first_line
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise ParseFailure([_err(shown, line, "yaml-alias", "YAML-ankers en -verwijzingen "
-                                         "(& en *) zijn niet toegestaan; schrijf de waarde uit")])
+                raise ParseFailure(
+                    [
+                        _err(
+                            shown,
+                            line,
+                            "yaml-alias",
+                            "YAML-ankers en -verwijzingen "
+                            "(& en *) zijn niet toegestaan; schrijf de waarde uit",
+                        )
+                    ]
+                )
             if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    raise ParseFailure([_err(shown, line, "yaml-too-deep",
-                                             f"YAML is dieper genest dan {MAX_YAML_DEPTH} niveaus")])
+                    raise ParseFailure(
+                        [
+                            _err(
+                                shown,
+                                line,
+                                "yaml-too-deep",
+                                f"YAML is dieper genest dan {MAX_YAML_DEPTH} niveaus",
+                            )
+                        ]
+                    )
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
             if count > MAX_YAML_EVENTS:
-                raise ParseFailure([_err(shown, line, "yaml-too-large",
-                                         "front matter is te groot")])
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else None
-        reason = exc.problem or exc.context or "onbekende fout"
-        raise ParseFailure([_err(shown, line, "invalid-yaml", f"ongeldige YAML: {reason}")]) from exc
+                raise ParseFailure(
+                    [_err(shown, line, "yaml-too-large", "front matter is te groot")]
+                )
+    except yaml.YAMLError as exc:
+        raise _yaml_failure(exc, text, shown, first_line) from exc
 
 
-def _index_lines(node: yaml.Node, loc: PathKey, first_line: int, out: dict[PathKey, int],
-                 duplicates: list[Problem], shown: str) -> None:
+def _index_lines(
+    node: yaml.Node,
+    loc: PathKey,
+    first_line: int,
+    out: dict[PathKey, int],
+    duplicates: list[Problem],
+    shown: str,
+) -> None:
     """Record the line of each value; a key's line stands for a nested value's start."""
     out.setdefault(loc, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
@@ -185,8 +286,14 @@ def _index_lines(node: yaml.Node, loc: PathKey, first_line: int, out: dict[PathK
             key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
             if key in seen:
-                duplicates.append(_err(shown, key_line, "duplicate-key",
-                                       f"veld '{key}' staat twee keer in de front matter"))
+                duplicates.append(
+                    _err(
+                        shown,
+                        key_line,
+                        "duplicate-key",
+                        f"veld '{key}' staat twee keer in de front matter",
+                    )
+                )
             seen.add(key)
             out[(*loc, key)] = key_line
             if isinstance(value_node, yaml.MappingNode | yaml.SequenceNode):

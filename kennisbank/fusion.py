@@ -12,8 +12,9 @@ from collections.abc import Sequence
 RRF_K = 60.0
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[float],
-                           k: float = RRF_K) -> dict[int, float]:
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], weights: Sequence[float], k: float = RRF_K
+) -> dict[int, float]:
     """Fused score per item: sum of weight / (k + rank) over the lists it appears in."""
     scores: dict[int, float] = {}
     for ranking, weight in zip(rankings, weights, strict=True):

@@ -19,14 +19,16 @@ def match_expression(terms: list[str]) -> str:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-def lexical_scores(conn: sqlite3.Connection, query: str,
-                   weights: tuple[float, ...] = FIELD_WEIGHTS) -> dict[int, float]:
+def lexical_scores(
+    conn: sqlite3.Connection, query: str, weights: tuple[float, ...] = FIELD_WEIGHTS
+) -> dict[int, float]:
     """Every case matching any query term, with a BM25 score (higher is better)."""
     terms = query_terms(query)
     if not terms:
         return {}
     placeholders = ", ".join("?" * len(weights))
     rows = conn.execute(
-        f"SELECT rowid, -bm25(cases_fts, {placeholders}) FROM cases_fts "
-        "WHERE cases_fts MATCH ?", (*weights, match_expression(terms)))
+        f"SELECT rowid, -bm25(cases_fts, {placeholders}) FROM cases_fts WHERE cases_fts MATCH ?",
+        (*weights, match_expression(terms)),
+    )
     return {int(rowid): float(score) for rowid, score in rows}

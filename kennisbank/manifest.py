@@ -44,15 +44,18 @@ def read_manifest(index_dir: Path) -> Manifest:
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise IndexUnavailable(f"{path}: geen index gevonden; bouw die met 'kennisbank build'") \
-            from None
+        raise IndexUnavailable(
+            f"{path}: geen index gevonden; bouw die met 'kennisbank build'"
+        ) from None
     except OSError as exc:
         raise IndexUnavailable(f"{path}: kan niet gelezen worden ({exc.strerror})") from exc
     try:
         data = json.loads(raw)
         if data.get("format_version") != FORMAT_VERSION:
-            raise IndexUnavailable(f"{path}: indexformaat {data.get('format_version')} wordt niet "
-                              f"ondersteund (verwacht {FORMAT_VERSION}); bouw de index opnieuw")
+            raise IndexUnavailable(
+                f"{path}: indexformaat {data.get('format_version')} wordt niet "
+                f"ondersteund (verwacht {FORMAT_VERSION}); bouw de index opnieuw"
+            )
         return Manifest.model_validate(data)
     except (ValueError, ValidationError, AttributeError) as exc:
         raise IndexUnavailable(f"{path}: beschadigd manifest; bouw de index opnieuw") from exc
@@ -66,7 +69,7 @@ def write_manifest(manifest: Manifest, directory: Path) -> None:
         handle.write(manifest.model_dump_json(indent=2))
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    temporary.replace(target)
     _fsync_dir(directory)
 
 

@@ -85,8 +85,7 @@ class CaseFrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=160)]
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20,
-                                              max_length=400)]
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=400)]
     principles: Annotated[list[Annotated[str, AfterValidator(_in_vocabulary)]], Field(min_length=1)]
     regions: Annotated[list[Annotated[str, AfterValidator(_in_vocabulary)]], Field(min_length=1)]
     partners: Annotated[list[Annotated[str, AfterValidator(_in_vocabulary)]], Field(min_length=1)]
@@ -107,8 +106,9 @@ class CaseFrontMatter(BaseModel):
     @classmethod
     def _plain_text(cls, value: str) -> str:
         if HTML_TAG_RE.search(value):
-            raise PydanticCustomError("plain_text", "samenvatting moet platte tekst zijn, "
-                                      "zonder HTML")
+            raise PydanticCustomError(
+                "plain_text", "samenvatting moet platte tekst zijn, zonder HTML"
+            )
         return value
 
     @field_validator("principles", "regions", "partners")
@@ -123,8 +123,11 @@ class CaseFrontMatter(BaseModel):
     def _lowercase(cls, values: list[str]) -> list[str]:
         for value in values:
             if value != value.lower():
-                raise PydanticCustomError("lowercase", "gebruik kleine letters: '{suggestion}'",
-                                          {"suggestion": value.lower()})
+                raise PydanticCustomError(
+                    "lowercase",
+                    "gebruik kleine letters: '{suggestion}'",
+                    {"suggestion": value.lower()},
+                )
         return values
 
     @field_validator("year")
@@ -132,8 +135,11 @@ class CaseFrontMatter(BaseModel):
     def _year_range(cls, value: int | None) -> int | None:
         this_year = dt.date.today().year
         if value is not None and not MIN_YEAR <= value <= this_year:
-            raise PydanticCustomError("year_range", "jaar moet tussen {low} en {high} liggen",
-                                      {"low": MIN_YEAR, "high": this_year})
+            raise PydanticCustomError(
+                "year_range",
+                "jaar moet tussen {low} en {high} liggen",
+                {"low": MIN_YEAR, "high": this_year},
+            )
         return value
 
     @field_validator("status")
@@ -164,8 +170,9 @@ class CollectionEntry(BaseModel):
     @classmethod
     def _slug_shape(cls, value: str) -> str:
         if not is_valid_slug(value):
-            raise PydanticCustomError("slug_format", "'{value}' is geen geldige slug",
-                                      {"value": value})
+            raise PydanticCustomError(
+                "slug_format", "'{value}' is geen geldige slug", {"value": value}
+            )
         return value
 
 
@@ -183,8 +190,7 @@ class CollectionFrontMatter(BaseModel):
     date: IsoDate | None = None
     location: Text | None = None
     curator: Text | None = None
-    cases: Annotated[list[Annotated[CollectionEntry, BeforeValidator(_entry)]],
-                     Field(min_length=1)]
+    cases: Annotated[list[Annotated[CollectionEntry, BeforeValidator(_entry)]], Field(min_length=1)]
 
 
 class Collection(CollectionFrontMatter):
@@ -207,7 +213,13 @@ def _check_id(taxonomy: Taxonomy, vocabulary: str, value: str) -> None:
     if value in taxonomy.ids(vocabulary):
         return
     closest = taxonomy.closest(vocabulary, value)
-    hint = (f"bedoelde je {' of '.join(repr(c) for c in closest)}?" if closest
-            else "geldig zijn: " + ", ".join(taxonomy.ids(vocabulary)))
-    raise PydanticCustomError("unknown_id", "onbekend id '{value}' in {vocabulary}; {hint}",
-                              {"value": value, "vocabulary": vocabulary, "hint": hint})
+    hint = (
+        f"bedoelde je {' of '.join(repr(c) for c in closest)}?"
+        if closest
+        else "geldig zijn: " + ", ".join(taxonomy.ids(vocabulary))
+    )
+    raise PydanticCustomError(
+        "unknown_id",
+        "onbekend id '{value}' in {vocabulary}; {hint}",
+        {"value": value, "vocabulary": vocabulary, "hint": hint},
+    )

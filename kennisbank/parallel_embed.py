@@ -33,14 +33,19 @@ def _encode(texts: list[str]) -> Vectors:
     return _worker.encode_documents(texts)
 
 
-def embed_documents(embedder: Callable[[], Embedder], spec: str, texts: list[str],
-                    progress: Progress | None = None, workers: int | None = None) -> Vectors:
+def embed_documents(
+    embedder: Callable[[], Embedder],
+    spec: str,
+    texts: list[str],
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Vectors:
     """Document vectors in input order; parallel for large jobs of process-safe embedders.
 
     ``embedder`` is a factory: the parent loads the model only when it embeds itself.
     """
     workers = workers or os.cpu_count() or 1
-    batches = [texts[i:i + BATCH] for i in range(0, len(texts), BATCH)]
+    batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
     parts: list[Vectors] = []
     if workers > 1 and len(texts) >= PARALLEL_MIN_TEXTS and spec == "use-multilingual":
         with mp.get_context("spawn").Pool(workers, initializer=_init, initargs=(spec,)) as pool:

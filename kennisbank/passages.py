@@ -47,9 +47,12 @@ def markdown_to_text(markdown: str) -> list[str]:
     for token in _markdown().parse(markdown):
         if token.type != "inline" or not token.children:
             continue
-        text = " ".join("".join(
-            child.content if child.type in ("text", "code_inline") else " "
-            for child in token.children).split())
+        text = " ".join(
+            "".join(
+                child.content if child.type in ("text", "code_inline") else " "
+                for child in token.children
+            ).split()
+        )
         if text:
             paragraphs.append(text)
     return paragraphs
@@ -62,8 +65,9 @@ def case_passages(case: Case) -> list[Passage]:
     for section in split_sections(case.body):
         for piece in _pieces(markdown_to_text(section.markdown)):
             label = f"{section.heading}: " if section.heading else ""
-            passages.append(Passage(len(passages), section.heading, piece,
-                                    f"{case.title}. {label}{piece}"))
+            passages.append(
+                Passage(len(passages), section.heading, piece, f"{case.title}. {label}{piece}")
+            )
     return passages
 
 

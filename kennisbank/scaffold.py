@@ -69,8 +69,9 @@ class CaseExistsError(FileExistsError):
     """The target file already exists; ``new`` never overwrites an editor's work."""
 
 
-def new_case(title: str, content_dir: Path, taxonomy: Taxonomy,
-             today: dt.date | None = None) -> Path:
+def new_case(
+    title: str, content_dir: Path, taxonomy: Taxonomy, today: dt.date | None = None
+) -> Path:
     """Write ``content/cases/<slug>.md`` from the template and return its path."""
     slug = slugify(title)
     if not slug:
@@ -91,8 +92,9 @@ def new_case(title: str, content_dir: Path, taxonomy: Taxonomy,
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise CaseExistsError(f"{path} bestaat al; kies een andere titel of bewerk dat "
-                              "bestand") from None
+        raise CaseExistsError(
+            f"{path} bestaat al; kies een andere titel of bewerk dat bestand"
+        ) from None
     return path
 
 

@@ -27,7 +27,7 @@ from kennisbank.lexical import lexical_scores
 from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
 from kennisbank.snippets import Snippet, choose_passage, make_snippet
 from kennisbank.store import DB_FILE, open_readonly
-from kennisbank.taxonomy import FACET_FIELDS, Taxonomy
+from kennisbank.taxonomy import Taxonomy
 from kennisbank.vectors import VectorIndex
 
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -94,7 +94,8 @@ class Searcher:
         if embedder is not None and embedder.name != self.manifest.embedder:
             raise IndexUnavailable(
                 f"{index_dir}: index is gebouwd met embedder '{self.manifest.embedder}', "
-                f"deze zoekmachine gebruikt '{embedder.name}'; bouw de index opnieuw")
+                f"deze zoekmachine gebruikt '{embedder.name}'; bouw de index opnieuw"
+            )
         try:
             self.conn = open_readonly(folder / DB_FILE)
             self._load_tables()
@@ -103,11 +104,14 @@ class Searcher:
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback
-            raise IndexUnavailable(f"{folder}: index is beschadigd of onvolledig ({exc}); "
-                                   "bouw de index opnieuw") from exc
+            raise IndexUnavailable(
+                f"{folder}: index is beschadigd of onvolledig ({exc}); bouw de index opnieuw"
+            ) from exc
         if self.passage_index.dim != self.manifest.dim:
-            raise IndexUnavailable(f"{folder}: vectoren hebben dimensie "
-                                   f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}")
+            raise IndexUnavailable(
+                f"{folder}: vectoren hebben dimensie "
+                f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}"
+            )
         self._embedder = embedder
 
     @property
@@ -124,21 +128,26 @@ class Searcher:
         self.case_ids = np.asarray([row["id"] for row in rows], dtype=np.int64)
         self.slugs = [row["slug"] for row in rows]
         self.position = {slug: i for i, slug in enumerate(self.slugs)}
-        newest = sorted(range(len(rows)), key=lambda i: (rows[i]["sort_date"], rows[i]["slug"]),
-                        reverse=True)
+        newest = sorted(
+            range(len(rows)), key=lambda i: (rows[i]["sort_date"], rows[i]["slug"]), reverse=True
+        )
         self.newest_first = np.asarray(newest, dtype=np.int64)
         meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
-        self.taxonomy = Taxonomy.model_validate(json.loads(meta.get("taxonomy", "{}")) or
-                                                {"vocabularies": {}})
+        self.taxonomy = Taxonomy.model_validate(
+            json.loads(meta.get("taxonomy", "{}")) or {"vocabularies": {}}
+        )
         facet_rows = self.conn.execute("SELECT case_id, facet, value FROM facets").fetchall()
         positions = np.searchsorted(self.case_ids, [row[0] for row in facet_rows])
         field_to_param = {field: param for param, field in FILTERS.items()}
         self.facets = FacetTable(
             len(rows),
-            ((int(pos), field_to_param[row[1]], row[2])
-             for pos, row in zip(positions, facet_rows, strict=True)
-             if row[1] in field_to_param),
-            {param: self.taxonomy.ids(field) for param, field in FILTERS.items()})
+            (
+                (int(pos), field_to_param[row[1]], row[2])
+                for pos, row in zip(positions, facet_rows, strict=True)
+                if row[1] in field_to_param
+            ),
+            {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
+        )
         passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
         self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
         self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
@@ -152,19 +161,26 @@ class Searcher:
         if not query:
             matched = np.ones(len(self.slugs), dtype=bool)
             order = [int(p) for p in self.newest_first if allowed[p]]
-            scores = {p: 0.0 for p in order}
+            scores = dict.fromkeys(order, 0.0)
             similarity: dict[int, float] = {}
         else:
             matched, order, scores, similarity = self._rank(query, params.mode, allowed)
-        page = order[params.offset: params.offset + params.k]
+        page = order[params.offset : params.offset + params.k]
         hits = self._hits(page, scores, query, similarity)
         return SearchResult(
-            query=query, total=len(order), results=hits,
-            facets=self.facets.counts(matched, filters), offset=params.offset, k=params.k,
-            index=self.version, took_ms=round((time.perf_counter() - started) * 1000, 2))
+            query=query,
+            total=len(order),
+            results=hits,
+            facets=self.facets.counts(matched, filters),
+            offset=params.offset,
+            k=params.k,
+            index=self.version,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
-    def _rank(self, query: str, mode: Mode, allowed: Mask
-              ) -> tuple[Mask, list[int], dict[int, float], dict[int, float]]:
+    def _rank(
+        self, query: str, mode: Mode, allowed: Mask
+    ) -> tuple[Mask, list[int], dict[int, float], dict[int, float]]:
         size = len(self.slugs)
         lexical: dict[int, float] = {}
         semantic: dict[int, float] = {}
@@ -180,13 +196,15 @@ class Searcher:
         matched[list(close)] = True
         lexical_rank = sorted((p for p in lexical if allowed[p]), key=lambda p: -lexical[p])
         semantic_rank = sorted((p for p in semantic if allowed[p]), key=lambda p: -semantic[p])
-        fused = reciprocal_rank_fusion([lexical_rank, semantic_rank],
-                                       [LEXICAL_WEIGHT, SEMANTIC_WEIGHT])
+        fused = reciprocal_rank_fusion(
+            [lexical_rank, semantic_rank], [LEXICAL_WEIGHT, SEMANTIC_WEIGHT]
+        )
         order = sorted((p for p in fused if matched[p]), key=lambda p: (-fused[p], self.slugs[p]))
         return matched, order, fused, similarity
 
-    def _semantic(self, query: str, allowed: Mask | None
-                  ) -> tuple[dict[int, float], set[int], dict[int, float]]:
+    def _semantic(
+        self, query: str, allowed: Mask | None
+    ) -> tuple[dict[int, float], set[int], dict[int, float]]:
         """Semantic candidates: best passage score per case, the close ones, and per passage.
 
         The nearest SEMANTIC_CANDIDATES passages are ranked; when filters are active a
@@ -203,7 +221,8 @@ class Searcher:
             bitmap = np.zeros(int(self.passage_ids[-1]) + 1, dtype=bool)
             bitmap[self.passage_ids] = allowed[self.passage_case]
             more_scores, more_ids = self.passage_index.search(
-                vector, SEMANTIC_CANDIDATES, np.packbits(bitmap, bitorder="little"))
+                vector, SEMANTIC_CANDIDATES, np.packbits(bitmap, bitorder="little")
+            )
             scores = np.concatenate([scores, more_scores])
             ids = np.concatenate([ids, more_ids])
         positions = self.passage_case[np.searchsorted(self.passage_ids, ids)]
@@ -214,19 +233,26 @@ class Searcher:
         close = {p for p, score in best.items() if score >= cutoff}
         return best, close, dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
-    def _hits(self, page: list[int], scores: dict[int, float], query: str,
-              similarity: dict[int, float]) -> list[SearchHit]:
+    def _hits(
+        self, page: list[int], scores: dict[int, float], query: str, similarity: dict[int, float]
+    ) -> list[SearchHit]:
         if not page:
             return []
         ids = [int(self.case_ids[p]) for p in page]
         marks = ",".join("?" * len(ids))
-        rows = {row["id"]: row for row in self.conn.execute(
-            f"SELECT id, slug, title, summary, data FROM cases WHERE id IN ({marks})", ids)}
+        rows = {
+            row["id"]: row
+            for row in self.conn.execute(
+                f"SELECT id, slug, title, summary, data FROM cases WHERE id IN ({marks})", ids
+            )
+        }
         passages: dict[int, list[tuple[int, str, str, str]]] = {}
         if query:
             for row in self.conn.execute(
-                    f"SELECT id, case_id, heading, text, stems FROM passages "
-                    f"WHERE case_id IN ({marks}) ORDER BY case_id, ordinal", ids):
+                f"SELECT id, case_id, heading, text, stems FROM passages "
+                f"WHERE case_id IN ({marks}) ORDER BY case_id, ordinal",
+                ids,
+            ):
                 passages.setdefault(row[1], []).append((row[0], row[2], row[3], row[4]))
         from kennisbank.analysis import query_terms
 
@@ -239,9 +265,17 @@ class Searcher:
             chosen = choose_passage(passages.get(case_id, []), terms, similarity)
             if chosen is not None:
                 snippet = make_snippet(chosen[1], chosen[2], query)
-            hits.append(SearchHit(
-                slug=row["slug"], title=row["title"], summary=row["summary"],
-                score=round(scores.get(position, 0.0), 6),
-                principles=data["principles"], regions=data["regions"],
-                partners=data["partners"], updated=data.get("updated"), snippet=snippet))
+            hits.append(
+                SearchHit(
+                    slug=row["slug"],
+                    title=row["title"],
+                    summary=row["summary"],
+                    score=round(scores.get(position, 0.0), 6),
+                    principles=data["principles"],
+                    regions=data["regions"],
+                    partners=data["partners"],
+                    updated=data.get("updated"),
+                    snippet=snippet,
+                )
+            )
         return hits

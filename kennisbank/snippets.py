@@ -1,4 +1,4 @@
-""""Why this result": the best passage of a case, trimmed, with the query's words marked.
+""" "Why this result": the best passage of a case, trimmed, with the query's words marked.
 
 The passage is chosen by semantic similarity plus query-term overlap, so a result found by
 meaning still shows the passage that carries that meaning. Marking is stem-based (a query
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from kennisbank.analysis import analyze, compound_parts, normalize, tokens
+from kennisbank.analysis import Token, analyze, compound_parts, normalize, stem, tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
@@ -30,8 +30,9 @@ class Snippet(BaseModel):
         return "".join(segment.text for segment in self.segments)
 
 
-def choose_passage(candidates: list[tuple[int, str, str, str]], terms: set[str],
-                   similarity: dict[int, float]) -> tuple[int, str, str] | None:
+def choose_passage(
+    candidates: list[tuple[int, str, str, str]], terms: set[str], similarity: dict[int, float]
+) -> tuple[int, str, str] | None:
     """Best (id, heading, text) among (id, heading, text, stems) by meaning plus overlap."""
     best: tuple[float, int, str, str] | None = None
     for passage_id, heading, text, stems in candidates:
@@ -47,7 +48,7 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     stems, parts = analyze(query)
     wanted = set(stems) | set(parts)
     found = tokens(text)
-    hits = [t for t in found if t.stem in wanted or _part_hit(text[t.start:t.end], wanted)]
+    hits = [t for t in found if t.stem in wanted or _part_hit(text[t.start : t.end], wanted)]
     words = text.split()
     if len(words) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
@@ -59,8 +60,8 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
         if token.start < start_char or token.end > end_char:
             continue
         if token.start > cursor:
-            segments.append(Segment(text=text[cursor:token.start]))
-        segments.append(Segment(text=text[token.start:token.end], mark=True))
+            segments.append(Segment(text=text[cursor : token.start]))
+        segments.append(Segment(text=text[token.start : token.end], mark=True))
         cursor = token.end
     if cursor < end_char:
         segments.append(Segment(text=text[cursor:end_char]))
@@ -73,17 +74,15 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
 
 def _part_hit(word: str, wanted: set[str]) -> bool:
     """A compound in the text whose parts include a query word (schuld -> schuldhulp...)."""
-    from kennisbank.analysis import stem
-
     return any(stem(part) in wanted for part in compound_parts(normalize(word)))
 
 
-def _window(text: str, hits: list[object]) -> tuple[int, int]:
+def _window(text: str, hits: list[Token]) -> tuple[int, int]:
     """Character range of about WINDOW_WORDS words, starting a little before the first hit."""
     starts = [i for i, ch in enumerate(text) if i == 0 or (text[i - 1] == " " and ch != " ")]
     anchor = 0
     if hits:
-        first = getattr(hits[0], "start", 0)
+        first = hits[0].start
         anchor = max(0, max(i for i, s in enumerate(starts) if s <= first) - 5)
     end_word = anchor + WINDOW_WORDS
     start_char = starts[anchor]

@@ -72,19 +72,18 @@ def open_for_writing(path: Path) -> sqlite_utils.Database:
 
 def open_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection a searcher may share across threads (no writes, no locks)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
-                           check_same_thread=False)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     return conn
 
 
 def read_files(db: sqlite_utils.Database) -> dict[str, FileState]:
-    return {row["path"]: FileState(**row) for row in db["files"].rows}
+    return {row["path"]: FileState(**row) for row in db.table("files").rows}
 
 
 def write_files(db: sqlite_utils.Database, states: Iterable[FileState]) -> None:
     db.execute("DELETE FROM files")
-    db["files"].insert_all([vars(state) for state in states])
+    db.table("files").insert_all([vars(state) for state in states])
 
 
 def case_ids(db: sqlite_utils.Database) -> dict[str, int]:
@@ -93,32 +92,73 @@ def case_ids(db: sqlite_utils.Database) -> dict[str, int]:
 
 def delete_case(db: sqlite_utils.Database, case_id: int) -> list[int]:
     """Remove a case and everything derived from it; returns its passage ids (FAISS ids)."""
-    passage_ids = [row["id"] for row in
-                   db.query("SELECT id FROM passages WHERE case_id = ?", [case_id])]
-    for table, column in (("passages", "case_id"), ("facets", "case_id"),
-                          ("cases_fts", "rowid"), ("cases", "id")):
+    passage_ids = [
+        row["id"] for row in db.query("SELECT id FROM passages WHERE case_id = ?", [case_id])
+    ]
+    for table, column in (
+        ("passages", "case_id"),
+        ("facets", "case_id"),
+        ("cases_fts", "rowid"),
+        ("cases", "id"),
+    ):
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", [case_id])
     return passage_ids
 
 
-def insert_case(db: sqlite_utils.Database, case: Case, passages: list[Passage]
-                ) -> tuple[int, list[int]]:
+def insert_case(
+    db: sqlite_utils.Database, case: Case, passages: list[Passage]
+) -> tuple[int, list[int]]:
     """Store a case with its facets, passages and FTS row; returns its id and passage ids."""
     data = case.model_dump(mode="json", exclude={"body", "path", "slug"})
     sort_date = str(data.get("updated") or f"{data.get('year') or 0:04d}-01-01")
-    case_id = int(db["cases"].insert({
-        "slug": case.slug, "path": case.path, "title": case.title, "summary": case.summary,
-        "body": case.body, "data": json.dumps(data, ensure_ascii=False),
-        "sort_date": sort_date}).last_pk)
-    db["facets"].insert_all([{"case_id": case_id, "facet": field, "value": value}
-                             for field in FACET_FIELDS for value in getattr(case, field)])
-    db.execute("INSERT INTO cases_fts (rowid, title, summary, tags, body, parts) "
-               "VALUES (?, ?, ?, ?, ?, ?)", [case_id, *fts_columns(case, passages)])
-    return case_id, [int(db["passages"].insert({
-        "case_id": case_id, "ordinal": passage.ordinal, "heading": passage.heading,
-        "text": passage.text, "stems": " ".join(sorted(passage_terms(passage))),
-        "text_hash": passage.text_hash}).last_pk)
-        for passage in passages]
+    case_id = _insert(
+        db,
+        "cases",
+        {
+            "slug": case.slug,
+            "path": case.path,
+            "title": case.title,
+            "summary": case.summary,
+            "body": case.body,
+            "data": json.dumps(data, ensure_ascii=False),
+            "sort_date": sort_date,
+        },
+    )
+    db.table("facets").insert_all(
+        [
+            {"case_id": case_id, "facet": field, "value": value}
+            for field in FACET_FIELDS
+            for value in getattr(case, field)
+        ]
+    )
+    db.execute(
+        "INSERT INTO cases_fts (rowid, title, summary, tags, body, parts) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [case_id, *fts_columns(case, passages)],
+    )
+    return case_id, [
+        _insert(
+            db,
+            "passages",
+            {
+                "case_id": case_id,
+                "ordinal": passage.ordinal,
+                "heading": passage.heading,
+                "text": passage.text,
+                "stems": " ".join(sorted(passage_terms(passage))),
+                "text_hash": passage.text_hash,
+            },
+        )
+        for passage in passages
+    ]
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row and return its rowid (the id FAISS and the facets refer to)."""
+    rowid = db.table(table).insert(row).last_rowid
+    if rowid is None:
+        raise RuntimeError(f"insert into {table} returned no rowid")
+    return int(rowid)
 
 
 def passage_terms(passage: Passage) -> set[str]:
@@ -142,12 +182,23 @@ def fts_columns(case: Case, passages: list[Passage]) -> tuple[str, ...]:
 
 def replace_collections(db: sqlite_utils.Database, collections: Iterable[Collection]) -> None:
     db.execute("DELETE FROM collections")
-    db["collections"].insert_all([{
-        "slug": c.slug, "path": c.path, "title": c.title, "body": c.body,
-        "data": json.dumps(c.model_dump(mode="json", exclude={"body", "path", "slug"}),
-                           ensure_ascii=False)} for c in collections])
+    db.table("collections").insert_all(
+        [
+            {
+                "slug": c.slug,
+                "path": c.path,
+                "title": c.title,
+                "body": c.body,
+                "data": json.dumps(
+                    c.model_dump(mode="json", exclude={"body", "path", "slug"}), ensure_ascii=False
+                ),
+            }
+            for c in collections
+        ]
+    )
 
 
 def set_meta(db: sqlite_utils.Database, values: dict[str, Any]) -> None:
-    db["meta"].upsert_all([{"key": key, "value": json.dumps(value)}
-                           for key, value in values.items()], pk="key")
+    db.table("meta").upsert_all(
+        [{"key": key, "value": json.dumps(value)} for key, value in values.items()], pk="key"
+    )

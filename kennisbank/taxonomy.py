@@ -16,8 +16,11 @@ from kennisbank.problems import Problem
 from kennisbank.slugs import fold_ascii, is_valid_slug
 
 # Case field -> vocabulary name. These are format field names, not taxonomy ids.
-FACET_FIELDS: dict[str, str] = {"principles": "principles", "regions": "regions",
-                                "partners": "partners"}
+FACET_FIELDS: dict[str, str] = {
+    "principles": "principles",
+    "regions": "regions",
+    "partners": "partners",
+}
 SINGLE_ID_FIELDS: dict[str, str] = {"evidence": "evidence"}
 REQUIRED_VOCABULARIES = ("principles", "regions", "partners", "evidence")
 
@@ -72,48 +75,91 @@ def load_taxonomy(path: Path, shown: str | None = None) -> Taxonomy:
     data, lines = load_yaml(text, shown, first_line=1)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise ParseFailure([Problem(path=shown, line=1, code="taxonomy-shape",
-                                    message="taxonomie moet lijsten bevatten: principles, "
-                                    "regions, partners, evidence")])
+        raise ParseFailure(
+            [
+                Problem(
+                    path=shown,
+                    line=1,
+                    code="taxonomy-shape",
+                    message="taxonomie moet lijsten bevatten: principles, "
+                    "regions, partners, evidence",
+                )
+            ]
+        )
     vocabularies: dict[str, list[Term]] = {}
     for name, entries in data.items():
         terms = _parse_vocabulary(str(name), entries, lines, shown, problems)
         vocabularies[str(name)] = terms
     for name in REQUIRED_VOCABULARIES:
         if name not in vocabularies:
-            problems.append(Problem(path=shown, line=1, code="taxonomy-missing",
-                                    message=f"lijst '{name}' ontbreekt in de taxonomie"))
+            problems.append(
+                Problem(
+                    path=shown,
+                    line=1,
+                    code="taxonomy-missing",
+                    message=f"lijst '{name}' ontbreekt in de taxonomie",
+                )
+            )
     if problems:
         raise ParseFailure(problems)
     return Taxonomy(vocabularies=vocabularies)
 
 
-def _parse_vocabulary(name: str, entries: Any, lines: dict[tuple[str | int, ...], int],
-                      shown: str, problems: list[Problem]) -> list[Term]:
+def _parse_vocabulary(
+    name: str,
+    entries: Any,
+    lines: dict[tuple[str | int, ...], int],
+    shown: str,
+    problems: list[Problem],
+) -> list[Term]:
     line = lines.get((name,), 1)
     if not isinstance(entries, dict) or not entries:
-        problems.append(Problem(path=shown, line=line, code="taxonomy-shape",
-                                message=f"'{name}' moet ids met labels bevatten, "
-                                "bijvoorbeeld 'utrecht: \"Utrecht\"'"))
+        problems.append(
+            Problem(
+                path=shown,
+                line=line,
+                code="taxonomy-shape",
+                message=f"'{name}' moet ids met labels bevatten, "
+                "bijvoorbeeld 'utrecht: \"Utrecht\"'",
+            )
+        )
         return []
     terms: list[Term] = []
     for term_id, value in entries.items():
         key = str(term_id)
         term_line = lines.get((name, key), line)
         if not is_valid_slug(key):
-            problems.append(Problem(path=shown, line=term_line, code="taxonomy-id",
-                                    message=f"id '{key}' in '{name}' mag alleen kleine letters, "
-                                    "cijfers en koppeltekens bevatten"))
+            problems.append(
+                Problem(
+                    path=shown,
+                    line=term_line,
+                    code="taxonomy-id",
+                    message=f"id '{key}' in '{name}' mag alleen kleine letters, "
+                    "cijfers en koppeltekens bevatten",
+                )
+            )
             continue
         if isinstance(value, str) and value.strip():
             terms.append(Term(id=key, label=value.strip()))
-        elif isinstance(value, dict) and isinstance(value.get("label"), str) \
-                and set(value) <= {"label", "description"}:
+        elif (
+            isinstance(value, dict)
+            and isinstance(value.get("label"), str)
+            and set(value) <= {"label", "description"}
+        ):
             description = value.get("description", "")
-            terms.append(Term(id=key, label=value["label"].strip(),
-                              description=str(description or "").strip()))
+            terms.append(
+                Term(
+                    id=key, label=value["label"].strip(), description=str(description or "").strip()
+                )
+            )
         else:
-            problems.append(Problem(path=shown, line=term_line, code="taxonomy-label",
-                                    message=f"'{name}.{key}' heeft een label nodig: een tekst, "
-                                    "of {label: ..., description: ...}"))
+            problems.append(
+                Problem(
+                    path=shown,
+                    line=term_line,
+                    code="taxonomy-label",
+                    message=f"'{name}.{key}' heeft een label nodig: een tekst, "
+                    "of {label: ..., description: ...}",
+                )
+            )
     return terms

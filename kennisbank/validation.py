@@ -34,8 +34,9 @@ _TYPE_NAMES = {
 }
 
 
-def check_case_file(path: Path, shown: str, taxonomy: Taxonomy,
-                    today: dt.date | None = None) -> tuple[Case | None, list[Problem]]:
+def check_case_file(
+    path: Path, shown: str, taxonomy: Taxonomy, today: dt.date | None = None
+) -> tuple[Case | None, list[Problem]]:
     """Parse and validate a case file; returns the case (if valid) and every problem found."""
     document, problems = _read(path, shown)
     if document is None:
@@ -50,8 +51,9 @@ def check_case_file(path: Path, shown: str, taxonomy: Taxonomy,
     return case, problems
 
 
-def check_collection_file(path: Path, shown: str, taxonomy: Taxonomy
-                          ) -> tuple[Collection | None, Document | None, list[Problem]]:
+def check_collection_file(
+    path: Path, shown: str, taxonomy: Taxonomy
+) -> tuple[Collection | None, Document | None, list[Problem]]:
     """Parse and validate a collection file; case references are checked by the caller."""
     document, problems = _read(path, shown)
     if document is None:
@@ -61,8 +63,9 @@ def check_collection_file(path: Path, shown: str, taxonomy: Taxonomy
     problems += model_problems
     if fields is None or problems:
         return None, document, problems
-    collection = Collection.model_construct(**dict(fields), slug=path.stem, body=document.body,
-                            path=shown)
+    collection = Collection.model_construct(
+        **dict(fields), slug=path.stem, body=document.body, path=shown
+    )
     return collection, document, problems
 
 
@@ -78,13 +81,19 @@ def _slug_problems(path: Path, shown: str) -> list[Problem]:
         return []
     hint = slugify(path.stem)
     suggestion = f"; hernoem het bestand naar '{hint}{path.suffix}'" if hint else ""
-    return [Problem(path=shown, code="invalid-slug",
-                    message=f"bestandsnaam '{path.stem}' is geen geldige slug: gebruik kleine "
-                    f"letters, cijfers en enkele koppeltekens{suggestion}")]
+    return [
+        Problem(
+            path=shown,
+            code="invalid-slug",
+            message=f"bestandsnaam '{path.stem}' is geen geldige slug: gebruik kleine "
+            f"letters, cijfers en enkele koppeltekens{suggestion}",
+        )
+    ]
 
 
-def _validate(model: type[BaseModel], document: Document, shown: str,
-              taxonomy: Taxonomy) -> tuple[Any, list[Problem]]:
+def _validate(
+    model: type[BaseModel], document: Document, shown: str, taxonomy: Taxonomy
+) -> tuple[Any, list[Problem]]:
     try:
         return model.model_validate(document.data, context={"taxonomy": taxonomy}), []
     except ValidationError as exc:
@@ -100,7 +109,6 @@ def _translate(error: Any, document: Document, shown: str, model: type[BaseModel
     allowed = list(owner.model_fields)
     kind: str = error["type"]
     name = _field_name(loc)
-    ctx = error.get("ctx") or {}
     value = error.get("input")
     line = document.line_of(loc)
     if kind == "missing":
@@ -116,6 +124,8 @@ def _translate(error: Any, document: Document, shown: str, model: type[BaseModel
         length = len(value.strip()) if isinstance(value, str) else 0
         low, high = _length_bounds(owner, str(loc[-1]))
         message = f"'{name}' is {length} tekens lang; {low}–{high} tekens is toegestaan"
+    elif kind == "invalid_key":
+        message = f"veldnaam '{loc[-1]}' moet tekst zijn, bijvoorbeeld 'title'"
     elif kind == "too_short":
         message = f"'{name}' moet minstens één waarde bevatten"
     elif kind in _TYPE_NAMES:
@@ -193,15 +203,29 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
             review_by = dt.date.fromisoformat(review_by)
         except ValueError:
             review_by = None
+    if isinstance(review_by, dt.datetime):
+        review_by = review_by.date()
     if isinstance(review_by, dt.date) and review_by < today:
-        warnings.append(Problem(path=shown, line=document.line_of(("review_by",)),
-                                code="stale", severity="warning",
-                                message=f"review_by {review_by.isoformat()} is verstreken: "
-                                "controleer het voorbeeld en zet een nieuwe datum"))
+        warnings.append(
+            Problem(
+                path=shown,
+                line=document.line_of(("review_by",)),
+                code="stale",
+                severity="warning",
+                message=f"review_by {review_by.isoformat()} is verstreken: "
+                "controleer het voorbeeld en zet een nieuwe datum",
+            )
+        )
     missing = missing_recommended(document.body)
     if missing:
         names = ", ".join(f"'## {name}'" for name in missing)
-        warnings.append(Problem(path=shown, line=document.body_line, code="missing-sections",
-                                severity="warning",
-                                message=f"aanbevolen secties ontbreken: {names}"))
+        warnings.append(
+            Problem(
+                path=shown,
+                line=document.body_line,
+                code="missing-sections",
+                severity="warning",
+                message=f"aanbevolen secties ontbreken: {names}",
+            )
+        )
     return warnings

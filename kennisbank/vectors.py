@@ -75,8 +75,10 @@ class VectorIndex:
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
         if len(ids):
-            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                     np.ascontiguousarray(ids, dtype=np.int64))
+            self._index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32),
+                np.ascontiguousarray(ids, dtype=np.int64),
+            )
 
     def remove(self, ids: Ids) -> None:
         if len(ids):
@@ -86,16 +88,16 @@ class VectorIndex:
         rows = [self._index.reconstruct(int(i)) for i in ids]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dim)
 
-    def range_search(self, query: Vectors, threshold: float
-                     ) -> tuple[npt.NDArray[np.float32], Ids]:
+    def range_search(self, query: Vectors, threshold: float) -> tuple[npt.NDArray[np.float32], Ids]:
         """Every vector with inner product >= threshold (for IVF: within the probed lists)."""
         if self.size == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         limits, scores, ids = self._index.range_search(query, threshold)
-        return scores[limits[0]:limits[1]], ids[limits[0]:limits[1]]
+        return scores[limits[0] : limits[1]], ids[limits[0] : limits[1]]
 
-    def search(self, query: Vectors, k: int, allowed: npt.NDArray[np.uint8] | None = None
-               ) -> tuple[npt.NDArray[np.float32], Ids]:
+    def search(
+        self, query: Vectors, k: int, allowed: npt.NDArray[np.uint8] | None = None
+    ) -> tuple[npt.NDArray[np.float32], Ids]:
         """Top-k (scores, ids); ``allowed`` is a packed little-endian bitmap over ids."""
         faiss = _faiss()
         k = max(1, min(k, self.size))
@@ -104,8 +106,11 @@ class VectorIndex:
         params = None
         if allowed is not None:
             selector = faiss.IDSelectorBitmap(len(allowed) * 8, faiss.swig_ptr(allowed))
-            params = (faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
-                      if self._ivf is not None else faiss.SearchParameters(sel=selector))
+            params = (
+                faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
+                if self._ivf is not None
+                else faiss.SearchParameters(sel=selector)
+            )
         scores, ids = self._index.search(query, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]

@@ -83,8 +83,9 @@ def yaml_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def valid_case_text(*, body: str = SECTIONS_BODY, extra_lines: Iterable[str] = (),
-                    **overrides: Any) -> str:
+def valid_case_text(
+    *, body: str = SECTIONS_BODY, extra_lines: Iterable[str] = (), **overrides: Any
+) -> str:
     """The text of a valid case file; each override replaces, adds or (OMIT) drops a field.
 
     ``extra_lines`` are written verbatim after the fields, for YAML that a value cannot
@@ -96,8 +97,12 @@ def valid_case_text(*, body: str = SECTIONS_BODY, extra_lines: Iterable[str] = (
             fields.pop(key, None)
         else:
             fields[key] = value
-    lines = ["---", *(f"{key}: {yaml_value(value)}" for key, value in fields.items()),
-             *extra_lines, "---"]
+    lines = [
+        "---",
+        *(f"{key}: {yaml_value(value)}" for key, value in fields.items()),
+        *extra_lines,
+        "---",
+    ]
     return "\n".join(lines) + "\n" + body
 
 
@@ -110,9 +115,12 @@ def collection_text(*entries: str, title: str = "Roadshow Midden: geldzorgen") -
     return f'---\ntitle: "{title}"\ncases:\n{items}---\nInleiding.\n'
 
 
-def write_content_tree(root: Path, taxonomy_text: str,
-                       cases: Mapping[str, str | bytes] | None = None,
-                       collections: Mapping[str, str | bytes] | None = None) -> Path:
+def write_content_tree(
+    root: Path,
+    taxonomy_text: str,
+    cases: Mapping[str, str | bytes] | None = None,
+    collections: Mapping[str, str | bytes] | None = None,
+) -> Path:
     """Write ``taxonomy.yml``, ``cases/`` and ``collections/`` under ``root``.
 
     Keys are paths relative to ``cases/`` or ``collections/`` (``"sub/x.md"`` makes the
@@ -152,8 +160,10 @@ def content_tree(tmp_path: Path, taxonomy_text: str) -> ContentTreeFactory:
     """
     made: list[Path] = []
 
-    def make(cases: Mapping[str, str | bytes] | None = None,
-             collections: Mapping[str, str | bytes] | None = None) -> Path:
+    def make(
+        cases: Mapping[str, str | bytes] | None = None,
+        collections: Mapping[str, str | bytes] | None = None,
+    ) -> Path:
         name = "content" if not made else f"content-{len(made) + 1}"
         root = write_content_tree(tmp_path / name, taxonomy_text, cases, collections)
         made.append(root)
@@ -167,8 +177,14 @@ def formatted(tree: ContentTree) -> list[str]:
     return [problem.format() for problem in tree.problems]
 
 
-def expect_problem(tree: ContentTree, path: Path, line: int | None, code: str,
-                   *fragments: str, severity: str = "error") -> Problem:
+def expect_problem(
+    tree: ContentTree,
+    path: Path,
+    line: int | None,
+    code: str,
+    *fragments: str,
+    severity: str = "error",
+) -> Problem:
     """Assert exactly one problem with ``code`` for ``path``, printed with the exact prefix.
 
     ``line=None`` means a problem about the file as a whole, printed as ``path: message``.

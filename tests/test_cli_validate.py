@@ -25,25 +25,28 @@ def _no_content_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def bad_tree(content_tree: ContentTreeFactory) -> Path:
     return content_tree(
-        cases={"budgetcoach.md": valid_case_text(),
-               "fries.md": valid_case_text(regions=["friesland"]),
-               "jaartal.md": valid_case_text(year="twintig")},
+        cases={
+            "budgetcoach.md": valid_case_text(),
+            "fries.md": valid_case_text(regions=["friesland"]),
+            "jaartal.md": valid_case_text(year="twintig"),
+        },
         collections={"roadshow.md": collection_text("budgetcoach", "budgetcoah")},
     )
 
 
 def test_validate_valid_content_exits_0_with_summary(content_tree: ContentTreeFactory) -> None:
-    root = content_tree(cases={"budgetcoach.md": valid_case_text(),
-                               "spreekuur.md": valid_case_text()},
-                        collections={"roadshow.md": collection_text("budgetcoach",
-                                                                     "spreekuur")})
+    root = content_tree(
+        cases={"budgetcoach.md": valid_case_text(), "spreekuur.md": valid_case_text()},
+        collections={"roadshow.md": collection_text("budgetcoach", "spreekuur")},
+    )
     result = runner.invoke(app, ["validate", "--content", str(root)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["2 cases, 1 collections, 0 errors"]
 
 
 def test_validate_invalid_content_exits_1_with_located_lines(
-        content_tree: ContentTreeFactory) -> None:
+    content_tree: ContentTreeFactory,
+) -> None:
     root = bad_tree(content_tree)
     result = runner.invoke(app, ["validate", "--content", str(root)])
     assert result.exit_code == 1
@@ -80,11 +83,15 @@ def test_validate_json_format(content_tree: ContentTreeFactory) -> None:
     }
     assert "fryslan" in problems[0]["message"]
     assert [(p["line"], p["code"]) for p in problems] == [
-        (5, "unknown-id"), (7, "int-type"), (5, "unknown-case")]
+        (5, "unknown-id"),
+        (7, "int-type"),
+        (5, "unknown-case"),
+    ]
 
 
 def test_validate_json_format_on_valid_content_is_an_empty_list(
-        content_tree: ContentTreeFactory) -> None:
+    content_tree: ContentTreeFactory,
+) -> None:
     root = content_tree()
     result = runner.invoke(app, ["validate", "--content", str(root), "--format", "json"])
     assert result.exit_code == 0
@@ -92,13 +99,17 @@ def test_validate_json_format_on_valid_content_is_an_empty_list(
 
 
 def test_validate_json_reports_warnings_with_their_severity(
-        content_tree: ContentTreeFactory) -> None:
+    content_tree: ContentTreeFactory,
+) -> None:
     root = content_tree(cases={"budgetcoach.md": valid_case_text(body="Geen kopjes.\n")})
     result = runner.invoke(app, ["validate", "--content", str(root), "--format", "json"])
     assert result.exit_code == 0
     [warning] = json.loads(result.stdout)
     assert (warning["line"], warning["code"], warning["severity"]) == (
-        8, "missing-sections", "warning")
+        8,
+        "missing-sections",
+        "warning",
+    )
 
 
 def test_validate_reads_kennisbank_content_env(content_tree: ContentTreeFactory) -> None:
@@ -111,14 +122,15 @@ def test_validate_reads_kennisbank_content_env(content_tree: ContentTreeFactory)
     assert result.exit_code == 1
     assert str(bad / "cases" / "fries.md") in result.output
     # The option wins over the environment.
-    result = runner.invoke(app, ["validate", "--content", str(good)],
-                           env={"KENNISBANK_CONTENT": str(bad)})
+    result = runner.invoke(
+        app, ["validate", "--content", str(good)], env={"KENNISBANK_CONTENT": str(bad)}
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_validate_defaults_to_content_in_the_working_dir(
-        content_tree: ContentTreeFactory, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    content_tree: ContentTreeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = content_tree()
     assert root == tmp_path / "content"
     monkeypatch.chdir(tmp_path)
@@ -140,7 +152,7 @@ def fill_in(text: str) -> str:
     """What an editor does with the template: fill in the four empty required fields."""
     replacements = {
         'summary: ""': 'summary: "Ouders met geldzorgen krijgen op het consultatiebureau '
-                       'direct een budgetcoach."',
+        'direct een budgetcoach."',
         "principles: []": "principles: [bestaanszekerheid]",
         "regions: []": "regions: [utrecht]",
         "partners: []": "partners: [gemeente, zorg]",
@@ -152,8 +164,8 @@ def fill_in(text: str) -> str:
 
 
 def test_new_scaffolds_a_case_that_validates_once_filled_in(
-        content_tree: ContentTreeFactory, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    content_tree: ContentTreeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     content_tree(cases={})
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["new", "Een titel"])
@@ -187,8 +199,9 @@ def test_new_with_content_option_and_env(content_tree: ContentTreeFactory) -> No
     result = runner.invoke(app, ["new", "Fryslân: samen aan tafel", "--content", str(first)])
     assert result.exit_code == 0, result.output
     assert (first / "cases" / "fryslan-samen-aan-tafel.md").is_file()
-    result = runner.invoke(app, ["new", "Nog een voorbeeld"],
-                           env={"KENNISBANK_CONTENT": str(second)})
+    result = runner.invoke(
+        app, ["new", "Nog een voorbeeld"], env={"KENNISBANK_CONTENT": str(second)}
+    )
     assert result.exit_code == 0, result.output
     assert (second / "cases" / "nog-een-voorbeeld.md").is_file()
     assert not (first / "cases" / "nog-een-voorbeeld.md").exists()

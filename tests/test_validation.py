@@ -30,8 +30,9 @@ from kennisbank.content import ContentTree, load_content
 TODAY = dt.date(2026, 6, 15)
 
 
-def load_one(content_tree: ContentTreeFactory, text: str | bytes,
-             name: str = "budgetcoach.md") -> tuple[ContentTree, Path]:
+def load_one(
+    content_tree: ContentTreeFactory, text: str | bytes, name: str = "budgetcoach.md"
+) -> tuple[ContentTree, Path]:
     """A tree holding one case file; returns the loaded tree and the file's path."""
     root = content_tree(cases={name: text})
     return load_content(root, today=TODAY), root / "cases" / name
@@ -93,8 +94,7 @@ def test_tab_indentation(content_tree: ContentTreeFactory) -> None:
     assert error_codes(tree) == ["tab-indent", "tab-indent"]
 
 
-def test_non_utf8_file_reports_the_line_of_the_bad_byte(
-        content_tree: ContentTreeFactory) -> None:
+def test_non_utf8_file_reports_the_line_of_the_bad_byte(content_tree: ContentTreeFactory) -> None:
     raw = valid_case_text(regions=["fryslan"], places=["Fryslân"]).encode("cp1252")
     tree, path = load_one(content_tree, raw)
     # places is the first added field: line 7; 'â' is 0xe2 in cp1252.
@@ -143,7 +143,7 @@ def test_yaml_anchors_and_aliases_are_refused_fast(content_tree: ContentTreeFact
 
 
 def test_alias_to_a_plain_anchor_is_refused(content_tree: ContentTreeFactory) -> None:
-    lines = ["contact: &team \"Team Geldzorgen\"", "costs: *team"]
+    lines = ['contact: &team "Team Geldzorgen"', "costs: *team"]
     tree, path = load_one(content_tree, valid_case_text(extra_lines=lines))
     expect_problem(tree, path, 7, "yaml-alias")
 
@@ -157,7 +157,8 @@ def test_deeply_nested_yaml_is_refused(content_tree: ContentTreeFactory, depth: 
 
 
 def test_deeply_nested_block_yaml_reports_the_line_too_deep(
-        content_tree: ContentTreeFactory) -> None:
+    content_tree: ContentTreeFactory,
+) -> None:
     # The front matter itself is level 1; 'a:' opens level 2, ... 'h:' opens level 9.
     keys = "abcdefgh"
     lines = [f"{'  ' * i}{key}:" for i, key in enumerate(keys)] + ["  " * len(keys) + "z: 1"]
@@ -177,8 +178,9 @@ def test_duplicate_yaml_key(content_tree: ContentTreeFactory) -> None:
 
 def test_unknown_key_suggests_the_closest_field(content_tree: ContentTreeFactory) -> None:
     tree, path = load_one(content_tree, valid_case_text(titel="Een titel met een typfout"))
-    expect_problem(tree, path, 7, "extra-forbidden", "onbekend veld 'titel'",
-                   "bedoelde je 'title'?")
+    expect_problem(
+        tree, path, 7, "extra-forbidden", "onbekend veld 'titel'", "bedoelde je 'title'?"
+    )
     assert error_codes(tree) == ["extra-forbidden"]
 
 
@@ -201,11 +203,19 @@ def test_missing_required_field(content_tree: ContentTreeFactory, field: str) ->
         ("updated: 14-11-2025", "date-format", "'updated' moet een datum als JJJJ-MM-DD"),
         ("links: https://example.nl", "list-type", "'links' moet een lijst"),
     ],
-    ids=["principles-string", "year-quoted", "year-word", "year-float", "year-bool",
-         "date-dutch-order", "links-string"],
+    ids=[
+        "principles-string",
+        "year-quoted",
+        "year-word",
+        "year-float",
+        "year-bool",
+        "date-dutch-order",
+        "links-string",
+    ],
 )
-def test_wrong_type(content_tree: ContentTreeFactory, extra_line: str, code: str,
-                    fragment: str) -> None:
+def test_wrong_type(
+    content_tree: ContentTreeFactory, extra_line: str, code: str, fragment: str
+) -> None:
     key = extra_line.split(":", 1)[0]
     fields = {k: OMIT for k in VALID_CASE_FIELDS if k == key}
     tree, path = load_one(content_tree, valid_case_text(extra_lines=[extra_line], **fields))
@@ -228,11 +238,19 @@ NEXT_YEAR = dt.date.today().year + 1
         ({"year": NEXT_YEAR}, 7, "year-range"),
         ({"principles": []}, 4, "too-short"),
     ],
-    ids=["title-short", "title-long", "summary-short", "summary-long", "year-1900",
-         "year-next", "principles-empty"],
+    ids=[
+        "title-short",
+        "title-long",
+        "summary-short",
+        "summary-long",
+        "year-1900",
+        "year-next",
+        "principles-empty",
+    ],
 )
-def test_out_of_range(content_tree: ContentTreeFactory, overrides: dict[str, object],
-                      line: int, code: str) -> None:
+def test_out_of_range(
+    content_tree: ContentTreeFactory, overrides: dict[str, object], line: int, code: str
+) -> None:
     tree, path = load_one(content_tree, valid_case_text(**overrides))
     problem = expect_problem(tree, path, line, code)
     assert error_codes(tree) == [code]
@@ -241,8 +259,12 @@ def test_out_of_range(content_tree: ContentTreeFactory, overrides: dict[str, obj
 
 
 def test_year_bounds_are_inclusive(content_tree: ContentTreeFactory) -> None:
-    root = content_tree(cases={"oud.md": valid_case_text(year=1950),
-                               "nieuw.md": valid_case_text(year=NEXT_YEAR - 1)})
+    root = content_tree(
+        cases={
+            "oud.md": valid_case_text(year=1950),
+            "nieuw.md": valid_case_text(year=NEXT_YEAR - 1),
+        }
+    )
     tree = load_content(root, today=TODAY)
     assert tree.problems == []
     assert sorted(tree.cases) == ["nieuw", "oud"]
@@ -258,30 +280,45 @@ def test_year_bounds_are_inclusive(content_tree: ContentTreeFactory) -> None:
         ("principles", "bestaanzekerheid", "bestaanszekerheid"),
     ],
 )
-def test_unknown_taxonomy_id_suggests_the_closest(content_tree: ContentTreeFactory, field: str,
-                                                   wrong: str, suggestion: str) -> None:
+def test_unknown_taxonomy_id_suggests_the_closest(
+    content_tree: ContentTreeFactory, field: str, wrong: str, suggestion: str
+) -> None:
     values = [*VALID_CASE_FIELDS[field], wrong]
     tree, path = load_one(content_tree, valid_case_text(**{field: values}))
     line = {"principles": 4, "regions": 5, "partners": 6}[field]
-    expect_problem(tree, path, line, "unknown-id", f"onbekend id '{wrong}' in {field}",
-                   f"bedoelde je '{suggestion}'")
+    expect_problem(
+        tree,
+        path,
+        line,
+        "unknown-id",
+        f"onbekend id '{wrong}' in {field}",
+        f"bedoelde je '{suggestion}'",
+    )
     assert error_codes(tree) == ["unknown-id"]
 
 
 def test_unknown_evidence_id(content_tree: ContentTreeFactory) -> None:
     tree, path = load_one(content_tree, valid_case_text(evidence="effectstudie"))
-    expect_problem(tree, path, 7, "unknown-id", "'effectstudie' in evidence",
-                   "'effectonderzoek'")
+    expect_problem(tree, path, 7, "unknown-id", "'effectstudie' in evidence", "'effectonderzoek'")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.nl/rapport.pdf",
-                                 "example.nl/rapport.pdf", "http:// spaties.nl"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.nl/rapport.pdf",
+        "example.nl/rapport.pdf",
+        "http:// spaties.nl",
+    ],
+)
 def test_link_url_must_be_http(content_tree: ContentTreeFactory, url: str) -> None:
-    lines = ["links:",
-             '  - title: "Goed"',
-             '    url: "https://example.nl/goed.pdf"',
-             '  - title: "Fout"',
-             f'    url: "{url}"']
+    lines = [
+        "links:",
+        '  - title: "Goed"',
+        '    url: "https://example.nl/goed.pdf"',
+        '  - title: "Fout"',
+        f'    url: "{url}"',
+    ]
     tree, path = load_one(content_tree, valid_case_text(extra_lines=lines))
     expect_problem(tree, path, 11, "url-scheme", "'links[2].url'", "http:// of https://")
     assert error_codes(tree) == ["url-scheme"]
@@ -311,9 +348,14 @@ def test_html_in_summary(content_tree: ContentTreeFactory) -> None:
 # --- file names and references ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "hint"), [("Budget_Coach.md", "budget-coach.md"),
-                                            ("budget_coach.md", "budget-coach.md"),
-                                            ("Budgetcoach.md", "budgetcoach.md")])
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("Budget_Coach.md", "budget-coach.md"),
+        ("budget_coach.md", "budget-coach.md"),
+        ("Budgetcoach.md", "budgetcoach.md"),
+    ],
+)
 def test_invalid_slug(content_tree: ContentTreeFactory, name: str, hint: str) -> None:
     tree, path = load_one(content_tree, valid_case_text(), name=name)
     expect_problem(tree, path, None, "invalid-slug", f"'{hint}'")
@@ -322,19 +364,25 @@ def test_invalid_slug(content_tree: ContentTreeFactory, name: str, hint: str) ->
 
 
 def test_duplicate_slug_in_a_subfolder(content_tree: ContentTreeFactory) -> None:
-    root = content_tree(cases={"budgetcoach.md": valid_case_text(),
-                               "archief/budgetcoach.md": valid_case_text()})
+    root = content_tree(
+        cases={"budgetcoach.md": valid_case_text(), "archief/budgetcoach.md": valid_case_text()}
+    )
     tree = load_content(root, today=TODAY)
     first = root / "cases" / "budgetcoach.md"
-    expect_problem(tree, root / "cases" / "archief" / "budgetcoach.md", None, "duplicate-slug",
-                   "'budgetcoach'", str(first))
+    expect_problem(
+        tree,
+        root / "cases" / "archief" / "budgetcoach.md",
+        None,
+        "duplicate-slug",
+        "'budgetcoach'",
+        str(first),
+    )
     assert error_codes(tree) == ["duplicate-slug"]
     assert tree.case_files == 2
 
 
 def test_collection_entry_naming_no_case(content_tree: ContentTreeFactory) -> None:
-    root = content_tree(collections={"roadshow.md": collection_text("budgetcoach",
-                                                                     "budgetcoah")})
+    root = content_tree(collections={"roadshow.md": collection_text("budgetcoach", "budgetcoah")})
     tree = load_content(root, today=TODAY)
     path = root / "collections" / "roadshow.md"
     expect_problem(tree, path, 5, "unknown-case", "'budgetcoah'", "bedoelde je 'budgetcoach'")
@@ -343,7 +391,7 @@ def test_collection_entry_naming_no_case(content_tree: ContentTreeFactory) -> No
 
 
 def test_duplicate_entry_in_a_collection(content_tree: ContentTreeFactory) -> None:
-    text = collection_text("budgetcoach", "slug: budgetcoach\n    note: \"Nog een keer.\"")
+    text = collection_text("budgetcoach", 'slug: budgetcoach\n    note: "Nog een keer."')
     root = content_tree(collections={"roadshow.md": text})
     tree = load_content(root, today=TODAY)
     path = root / "collections" / "roadshow.md"
@@ -352,10 +400,11 @@ def test_duplicate_entry_in_a_collection(content_tree: ContentTreeFactory) -> No
 
 
 def test_valid_collection_keeps_its_order_and_notes(content_tree: ContentTreeFactory) -> None:
-    text = collection_text("slug: budgetcoach\n    note: \"Eerst.\"", "spreekuur")
-    root = content_tree(cases={"budgetcoach.md": valid_case_text(),
-                               "spreekuur.md": valid_case_text()},
-                        collections={"roadshow.md": text})
+    text = collection_text('slug: budgetcoach\n    note: "Eerst."', "spreekuur")
+    root = content_tree(
+        cases={"budgetcoach.md": valid_case_text(), "spreekuur.md": valid_case_text()},
+        collections={"roadshow.md": text},
+    )
     tree = load_content(root, today=TODAY)
     assert tree.problems == []
     entries = tree.collections["roadshow"].cases
@@ -381,8 +430,9 @@ def test_missing_recommended_sections_is_a_warning(content_tree: ContentTreeFact
     body = "## Aanleiding\n\nWaarom.\n\n## Aanpak\n\nHoe.\n\n```\n## Lessen\n```\n"
     tree, path = load_one(content_tree, valid_case_text(body=body))
     # The closing '---' is line 7, so the body starts at line 8.
-    expect_problem(tree, path, 8, "missing-sections", "'## Resultaten', '## Lessen'",
-                   severity="warning")
+    expect_problem(
+        tree, path, 8, "missing-sections", "'## Resultaten', '## Lessen'", severity="warning"
+    )
     assert tree.errors == []
     assert "budgetcoach" in tree.cases
 
@@ -401,8 +451,7 @@ def test_warnings_do_not_make_validate_fail(content_tree: ContentTreeFactory) ->
 # --- the whole tree in one run --------------------------------------------------------------
 
 
-def test_every_error_in_the_tree_is_reported_in_one_run(
-        content_tree: ContentTreeFactory) -> None:
+def test_every_error_in_the_tree_is_reported_in_one_run(content_tree: ContentTreeFactory) -> None:
     root = content_tree(
         cases={
             "budgetcoach.md": valid_case_text(),
@@ -443,22 +492,37 @@ def test_every_error_in_the_tree_is_reported_in_one_run(
         "year: !!int twintig",
         "contact: !!bool misschien",
         "updated: !!timestamp gisteren",
+        "year: !!int",
+        "costs: !!float veel",
         "year: " + "1" * 5000,
     ],
-    ids=["impossible-day", "impossible-month", "int-tag", "bool-tag", "timestamp-tag",
-         "huge-int"],
+    ids=[
+        "impossible-day",
+        "impossible-month",
+        "int-tag",
+        "bool-tag",
+        "timestamp-tag",
+        "empty-int-tag",
+        "float-tag",
+        "huge-int",
+    ],
 )
-def test_unconstructible_yaml_value_is_reported(content_tree: ContentTreeFactory,
-                                                extra_line: str) -> None:
+def test_unconstructible_yaml_value_is_reported(
+    content_tree: ContentTreeFactory, extra_line: str
+) -> None:
     tree, path = load_one(content_tree, valid_case_text(extra_lines=[extra_line]))
     assert tree.cases == {}
     assert [p.format().startswith(f"{path}:7: ") for p in tree.errors] == [True]
 
 
-@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x7f", "\x9f", "\ufffe"],
-                         ids=["bel", "escape", "delete", "c1-control", "noncharacter"])
-def test_control_character_in_front_matter_is_reported(content_tree: ContentTreeFactory,
-                                                       char: str) -> None:
+@pytest.mark.parametrize(
+    "char",
+    ["\x07", "\x1b", "\x7f", "\x9f", "\ufffe"],
+    ids=["bel", "escape", "delete", "c1-control", "noncharacter"],
+)
+def test_control_character_in_front_matter_is_reported(
+    content_tree: ContentTreeFactory, char: str
+) -> None:
     text = valid_case_text(extra_lines=[f'contact: "Team{char}Geldzorgen"'])
     tree, path = load_one(content_tree, text)
     assert tree.cases == {}
@@ -466,10 +530,12 @@ def test_control_character_in_front_matter_is_reported(content_tree: ContentTree
 
 
 def test_review_by_with_a_time_of_day_is_checked_for_staleness(
-        content_tree: ContentTreeFactory) -> None:
+    content_tree: ContentTreeFactory,
+) -> None:
     # YAML reads '2020-01-01 10:00:00' as a datetime; the model accepts it as a date.
-    tree, path = load_one(content_tree, valid_case_text(extra_lines=["review_by: 2020-01-01 "
-                                                                     "10:00:00"]))
+    tree, path = load_one(
+        content_tree, valid_case_text(extra_lines=["review_by: 2020-01-01 10:00:00"])
+    )
     expect_problem(tree, path, 7, "stale", severity="warning")
     assert tree.errors == []
 
@@ -481,8 +547,7 @@ def test_length_message_states_the_allowed_range(content_tree: ContentTreeFactor
     expect_problem(long, path, 3, "string-too-long", "20–400 tekens")
 
 
-def test_non_string_key_is_reported_at_its_line_in_dutch(
-        content_tree: ContentTreeFactory) -> None:
+def test_non_string_key_is_reported_at_its_line_in_dutch(content_tree: ContentTreeFactory) -> None:
     tree, path = load_one(content_tree, valid_case_text(extra_lines=["2021: gestart"]))
     assert len(tree.errors) == 1
     printed = tree.errors[0].format()

@@ -18,18 +18,44 @@ from hypothesis import strategies as st
 
 from kennisbank.content import load_content
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 TODAY = dt.date(2026, 6, 15)
 TAXONOMY_TEXT = TAXONOMY_PATH.read_text(encoding="utf-8")
 CASE_FIELDS = [
-    "title", "summary", "principles", "regions", "partners", "places", "themes",
-    "organisations", "year", "contact", "links", "target_groups", "evidence", "costs",
-    "updated", "review_by", "status",
+    "title",
+    "summary",
+    "principles",
+    "regions",
+    "partners",
+    "places",
+    "themes",
+    "organisations",
+    "year",
+    "contact",
+    "links",
+    "target_groups",
+    "evidence",
+    "costs",
+    "updated",
+    "review_by",
+    "status",
 ]
-TAXONOMY_WORDS = ["meedoen", "utrecht", "fryslan", "gemeente", "monitoring", "voorbeeld",
-                  "https://example.nl/r.pdf", "javascript:alert(1)", "url", "title"]
+TAXONOMY_WORDS = [
+    "meedoen",
+    "utrecht",
+    "fryslan",
+    "gemeente",
+    "monitoring",
+    "voorbeeld",
+    "https://example.nl/r.pdf",
+    "javascript:alert(1)",
+    "url",
+    "title",
+]
 
 
 def check_never_raises(data: bytes) -> None:
@@ -87,12 +113,14 @@ scalars = st.one_of(
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31)),
 )
-keys = st.one_of(st.sampled_from(CASE_FIELDS), st.text(max_size=12), st.integers(0, 3000),
-                 st.booleans())
+keys = st.one_of(
+    st.sampled_from(CASE_FIELDS), st.text(max_size=12), st.integers(0, 3000), st.booleans()
+)
 values = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(keys, children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)
+    ),
     max_leaves=16,
 )
 front_matters = st.dictionaries(keys, values, max_size=10)
@@ -101,12 +129,12 @@ front_matters = st.dictionaries(keys, values, max_size=10)
 @SETTINGS
 @given(front_matters, st.booleans(), st.booleans())
 @example({"review_by": dt.datetime(2020, 1, 1, 10, 0)}, False, True)
-def test_random_yaml_front_matter(data: dict[object, object], flow: bool,
-                                  start_valid: bool) -> None:
+def test_random_yaml_front_matter(
+    data: dict[object, object], flow: bool, start_valid: bool
+) -> None:
     fields: dict[object, object] = dict(VALID_CASE_FIELDS) if start_valid else {}
     fields.update(data)
-    dumped = yaml.safe_dump(fields, allow_unicode=True, default_flow_style=flow,
-                            sort_keys=False)
+    dumped = yaml.safe_dump(fields, allow_unicode=True, default_flow_style=flow, sort_keys=False)
     check_never_raises(f"---\n{dumped}---\n## Aanleiding\n".encode())
 
 
@@ -114,17 +142,31 @@ def dump_block(data: dict[object, object]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-YAML_TOKENS = [*":-[]{},&*!|>'\"#%@`?\n\t ", "\n  ", "\n- ", ": ", "!!int ", "!!timestamp ",
-               "!!binary ", "!!python/object ", "---", "...", "2025-02-30", "title", "regions",
-               "review_by: ", "<<: ", "\\x"]
-yamlish_text = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.characters()),
-                        max_size=60).map("".join)
+YAML_TOKENS = [
+    *":-[]{},&*!|>'\"#%@`?\n\t ",
+    "\n  ",
+    "\n- ",
+    ": ",
+    "!!int ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!python/object ",
+    "---",
+    "...",
+    "2025-02-30",
+    "title",
+    "regions",
+    "review_by: ",
+    "<<: ",
+    "\\x",
+]
+yamlish_text = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.characters()), max_size=60).map(
+    "".join
+)
 
 
 @SETTINGS
-@given(st.lists(st.one_of(yamlish_text,
-                          front_matters.map(dump_block)),
-                min_size=1, max_size=4))
+@given(st.lists(st.one_of(yamlish_text, front_matters.map(dump_block)), min_size=1, max_size=4))
 @example(["contact: \x1b"])
 @example(["year: !!int twintig"])
 def test_yamlish_text_inside_front_matter(pieces: list[str]) -> None:

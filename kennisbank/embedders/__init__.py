@@ -19,12 +19,13 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
         from kennisbank.embedders.use import USEEmbedder
 
         return USEEmbedder(threads=threads)
-    if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):].strip():
+    if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX) :].strip():
         from kennisbank.embedders.sbert import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(spec[len(ST_PREFIX):].strip(), threads=threads)
-    raise EmbedderError(f"onbekende embedder '{spec}'; gebruik '{DEFAULT_EMBEDDER}' of "
-                        f"'{ST_PREFIX}<model>'")
+        return SentenceTransformerEmbedder(spec[len(ST_PREFIX) :].strip(), threads=threads)
+    raise EmbedderError(
+        f"onbekende embedder '{spec}'; gebruik '{DEFAULT_EMBEDDER}' of '{ST_PREFIX}<model>'"
+    )
 
 
 def embedder_name(spec: str) -> str:
@@ -33,7 +34,7 @@ def embedder_name(spec: str) -> str:
     if spec.startswith(ST_PREFIX):
         from kennisbank.embedders.naming import stable_model_name
 
-        return ST_PREFIX + stable_model_name(spec[len(ST_PREFIX):].strip())
+        return ST_PREFIX + stable_model_name(spec[len(ST_PREFIX) :].strip())
     return spec
 
 
@@ -42,9 +43,15 @@ def spec_for_name(name: str) -> str:
     if name.startswith(ST_PREFIX):
         from kennisbank.embedders.naming import resolve_model
 
-        return ST_PREFIX + resolve_model(name[len(ST_PREFIX):])
+        return ST_PREFIX + resolve_model(name[len(ST_PREFIX) :])
     return name
 
 
-__all__ = ["DEFAULT_EMBEDDER", "Embedder", "EmbedderError", "embedder_name", "get_embedder",
-           "spec_for_name"]
+__all__ = [
+    "DEFAULT_EMBEDDER",
+    "Embedder",
+    "EmbedderError",
+    "embedder_name",
+    "get_embedder",
+    "spec_for_name",
+]

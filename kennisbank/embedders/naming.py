@@ -24,7 +24,7 @@ def stable_model_name(model: str) -> str:
 
 def resolve_model(name: str) -> str:
     """A relative name found below a site-packages folder becomes that absolute path."""
-    if os.path.isabs(name) or "/" not in name:
+    if Path(name).is_absolute() or "/" not in name:
         return name
     roots = [sysconfig.get_paths()["purelib"], *site.getsitepackages()]
     for root in roots:

@@ -22,16 +22,20 @@ class SentenceTransformerEmbedder(Embedder):
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise EmbedderError("sentence-transformers is niet geïnstalleerd; installeer "
-                                "kennisbank[sentence-transformers]") from exc
+            raise EmbedderError(
+                "sentence-transformers is niet geïnstalleerd; installeer "
+                "kennisbank[sentence-transformers]"
+            ) from exc
         torch.set_num_threads(max(1, threads))
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:
             raise EmbedderError(f"model '{model}' kan niet geladen worden: {exc}") from exc
         self.name = f"sentence-transformers:{stable_model_name(model)}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
-            self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = get_dim()
         if not dim:
             raise EmbedderError(f"model '{model}' geeft geen vaste dimensie op")
@@ -40,8 +44,13 @@ class SentenceTransformerEmbedder(Embedder):
     def _encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return normalise([[0.0] * self.dim])[:0]
-        vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=32,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         return normalise(vectors)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
@@ -49,4 +58,3 @@ class SentenceTransformerEmbedder(Embedder):
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts)
-
