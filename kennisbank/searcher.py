@@ -4,8 +4,8 @@ A searcher loads a version once (SQLite read-only, FAISS in memory, facet arrays
 then safe to share between threads. Ranking: the FTS5 keyword list and the semantic list
 (best passage per case) are fused with reciprocal rank fusion. The result set that counts,
 facets and pages are computed on is: cases matching any query word, plus cases whose best
-passage is semantically close (cosine at least SEMANTIC_FLOOR and within SEMANTIC_RELATIVE of
-the query's best match). That set does not depend on the filters, so a facet count is
+passage is semantically close (see RankingConfig: a cosine floor and a share of the query's
+best match). That set does not depend on the filters, so a facet count is
 exactly the total the user gets by selecting it; filters narrow the set before ranking is
 cut, so a filtered query still returns its best matches.
 """
@@ -22,9 +22,10 @@ from pydantic import BaseModel, Field
 
 from kennisbank.embedders import Embedder, get_embedder, spec_for_name
 from kennisbank.facets import FacetTable, Mask
-from kennisbank.fusion import reciprocal_rank_fusion
+from kennisbank.fusion import convex_fusion, reciprocal_rank_fusion
 from kennisbank.lexical import lexical_scores
 from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
+from kennisbank.ranking import RankingConfig
 from kennisbank.snippets import Snippet, choose_passage, make_snippet
 from kennisbank.store import DB_FILE, open_readonly
 from kennisbank.taxonomy import Taxonomy
@@ -32,11 +33,6 @@ from kennisbank.vectors import VectorIndex
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 MAX_QUERY_CHARS = 500
-SEMANTIC_FLOOR = 0.2  # below this cosine, USE vectors of Dutch text are unrelated
-SEMANTIC_RELATIVE = 0.65  # a neighbour must come within this share of the best match
-SEMANTIC_CANDIDATES = 256  # passages taken from FAISS per query
-LEXICAL_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 1.0
 # Filter parameter -> case field; the parameter names are the CLI and API's.
 FILTERS: dict[str, str] = {"principle": "principles", "region": "regions", "partner": "partners"}
 
@@ -88,7 +84,13 @@ def clean_query(text: str) -> str:
 class Searcher:
     """An open, read-only index version."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder | None = None,
+        ranking: RankingConfig | None = None,
+    ) -> None:
+        self.ranking = ranking or RankingConfig()
         self.manifest: Manifest = read_manifest(index_dir)
         folder = self.manifest.version_dir(index_dir)
         if embedder is not None and embedder.name != self.manifest.embedder:
@@ -186,7 +188,9 @@ class Searcher:
         semantic: dict[int, float] = {}
         similarity: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            for case_id, score in lexical_scores(self.conn, query).items():
+            for case_id, score in lexical_scores(
+                self.conn, query, self.ranking.field_weights
+            ).items():
                 lexical[int(np.searchsorted(self.case_ids, case_id))] = score
         close: set[int] = set()
         if mode in ("hybrid", "semantic"):
@@ -196,9 +200,20 @@ class Searcher:
         matched[list(close)] = True
         lexical_rank = sorted((p for p in lexical if allowed[p]), key=lambda p: -lexical[p])
         semantic_rank = sorted((p for p in semantic if allowed[p]), key=lambda p: -semantic[p])
-        fused = reciprocal_rank_fusion(
-            [lexical_rank, semantic_rank], [LEXICAL_WEIGHT, SEMANTIC_WEIGHT]
-        )
+        config = self.ranking
+        if config.fusion == "convex":
+            fused = convex_fusion(
+                {p: lexical[p] for p in lexical_rank},
+                {p: semantic[p] for p in semantic_rank},
+                config.alpha,
+                config.semantic_floor,
+            )
+        else:
+            fused = reciprocal_rank_fusion(
+                [lexical_rank, semantic_rank],
+                [config.lexical_weight, config.semantic_weight],
+                config.rrf_k,
+            )
         order = sorted((p for p in fused if matched[p]), key=lambda p: (-fused[p], self.slugs[p]))
         return matched, order, fused, similarity
 
@@ -207,31 +222,39 @@ class Searcher:
     ) -> tuple[dict[int, float], set[int], dict[int, float]]:
         """Semantic candidates: best passage score per case, the close ones, and per passage.
 
-        The nearest SEMANTIC_CANDIDATES passages are ranked; when filters are active a
+        The nearest ``semantic_candidates`` passages are ranked; when filters are active a
         second search restricted to the allowed cases makes sure they have candidates too.
         Closeness is judged against the query's best match overall, not the filtered one,
         so it does not change with the filters.
         """
         vector = self.embedder().encode_query(query)
-        scores, ids = self.passage_index.search(vector, SEMANTIC_CANDIDATES)
+        config = self.ranking
+        scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
             return {}, set(), {}
-        cutoff = max(SEMANTIC_FLOOR, SEMANTIC_RELATIVE * float(scores.max()))
+        cutoff = max(config.semantic_floor, config.semantic_relative * float(scores.max()))
         if allowed is not None and not allowed.all():
             bitmap = np.zeros(int(self.passage_ids[-1]) + 1, dtype=bool)
             bitmap[self.passage_ids] = allowed[self.passage_case]
             more_scores, more_ids = self.passage_index.search(
-                vector, SEMANTIC_CANDIDATES, np.packbits(bitmap, bitorder="little")
+                vector, config.semantic_candidates, np.packbits(bitmap, bitorder="little")
             )
             scores = np.concatenate([scores, more_scores])
             ids = np.concatenate([ids, more_ids])
-        positions = self.passage_case[np.searchsorted(self.passage_ids, ids)]
-        best: dict[int, float] = {}
-        for position, score in zip(positions.tolist(), scores.tolist(), strict=True):
-            if score > best.get(position, -2.0):
-                best[position] = score
-        close = {p for p, score in best.items() if score >= cutoff}
-        return best, close, dict(zip(ids.tolist(), scores.tolist(), strict=True))
+        per_passage = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+        unique_ids = np.fromiter(per_passage, dtype=np.int64, count=len(per_passage))
+        positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
+        top_two: dict[int, list[float]] = {}
+        for position, score in zip(positions.tolist(), per_passage.values(), strict=True):
+            pair = top_two.setdefault(position, [-2.0, 0.0])
+            if score > pair[0]:
+                pair[0], pair[1] = score, max(pair[0], 0.0)
+            elif score > pair[1]:
+                pair[1] = score
+        close = {p for p, pair in top_two.items() if pair[0] >= cutoff}
+        share = config.second_passage
+        best = {p: pair[0] + share * pair[1] for p, pair in top_two.items()}
+        return best, close, per_passage
 
     def _hits(
         self, page: list[int], scores: dict[int, float], query: str, similarity: dict[int, float]

@@ -1,0 +1,30 @@
+"""The knobs of hybrid ranking, in one typed object (defaults chosen by ``kennisbank eval``).
+
+Kept apart from the searcher so the tuning script and the tests can vary them without
+touching code, and so the values and the reasons for them live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class RankingConfig(BaseModel):
+    # BM25 weight per FTS column: title, summary, tags, body, compound parts.
+    field_weights: tuple[float, float, float, float, float] = (4.0, 2.0, 2.0, 1.0, 0.5)
+    fusion: Literal["rrf", "convex"] = "convex"
+    rrf_k: float = Field(default=60.0, gt=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    semantic_weight: float = Field(default=1.0, ge=0)
+    # Convex fusion: alpha * semantic + (1 - alpha) * lexical, each scaled to [0, 1].
+    alpha: float = Field(default=0.7, ge=0, le=1)
+    # Below this cosine, USE vectors of Dutch text are unrelated.
+    semantic_floor: float = Field(default=0.2, ge=-1, le=1)
+    # A semantic neighbour must come within this share of the query's best match.
+    semantic_relative: float = Field(default=0.65, ge=0, le=1)
+    # Passages taken from FAISS per query.
+    semantic_candidates: int = Field(default=256, ge=10, le=10_000)
+    # Score of a case: best passage plus this share of its second best.
+    second_passage: float = Field(default=0.0, ge=0, le=1)
