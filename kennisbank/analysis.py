@@ -189,6 +189,7 @@ class Token:
     start: int
     end: int
     stem: str
+    word: str  # folded form, for compound lookups
 
 
 @lru_cache(maxsize=1)
@@ -253,6 +254,12 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return (left, *compound_parts(left), tail, *compound_parts(tail))
 
 
+@lru_cache(maxsize=200_000)
+def part_stems(word: str) -> frozenset[str]:
+    """Stems of a word's compound parts (empty for a simple word)."""
+    return frozenset(stem(part) for part in compound_parts(word))
+
+
 def tokens(text: str) -> list[Token]:
     """Words of a text with their offsets; stop words and one-letter words are dropped."""
     folded = normalize(text)
@@ -263,7 +270,7 @@ def tokens(text: str) -> list[Token]:
         word = match.group()
         if len(word) < 2 or word in STOP_WORDS:
             continue
-        result.append(Token(match.start(), match.end(), stem(word)))
+        result.append(Token(match.start(), match.end(), stem(word), word))
     return result
 
 

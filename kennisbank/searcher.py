@@ -256,6 +256,36 @@ class Searcher:
         best = {p: pair[0] + share * pair[1] for p, pair in top_two.items()}
         return best, close, per_passage
 
+    def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
+        """Cases nearest in meaning to a case ("more like this"), by their mean vectors.
+
+        ``other_region`` keeps only cases that share a principle but no region with it:
+        "the same kind of approach, elsewhere", which is what a visitor wants to compare.
+        """
+        position = self.position.get(slug)
+        if position is None:
+            return []
+        case_id = int(self.case_ids[position])
+        vector = self.case_index.reconstruct(np.asarray([case_id], dtype=np.int64))
+        scores, ids = self.case_index.search(vector, min(len(self.slugs), 200))
+        wanted: Mask = np.ones(len(self.slugs), dtype=bool)
+        if other_region:
+            principles = [v for v, m in self.facets.values["principle"].items() if m[position]]
+            regions = [v for v, m in self.facets.values["region"].items() if m[position]]
+            wanted = self.facets.mask("principle", principles) & ~self.facets.mask(
+                "region", regions
+            )
+        order: list[int] = []
+        similarity: dict[int, float] = {}
+        for score, other in zip(scores.tolist(), ids.tolist(), strict=True):
+            other_position = int(np.searchsorted(self.case_ids, other))
+            if other_position != position and wanted[other_position]:
+                order.append(other_position)
+                similarity[other_position] = score
+            if len(order) == k:
+                break
+        return self._hits(order, similarity, "", {})
+
     def _hits(
         self, page: list[int], scores: dict[int, float], query: str, similarity: dict[int, float]
     ) -> list[SearchHit]:

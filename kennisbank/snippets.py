@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from kennisbank.analysis import Token, analyze, compound_parts, normalize, stem, tokens
+from kennisbank.analysis import Token, analyze, part_stems, tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
@@ -48,7 +48,7 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     stems, parts = analyze(query)
     wanted = set(stems) | set(parts)
     found = tokens(text)
-    hits = [t for t in found if t.stem in wanted or _part_hit(text[t.start : t.end], wanted)]
+    hits = [t for t in found if t.stem in wanted or part_stems(t.word) & wanted]
     words = text.split()
     if len(words) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
@@ -70,11 +70,6 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     if end_char < len(text):
         segments.append(Segment(text=" …"))
     return Snippet(heading=heading, segments=segments)
-
-
-def _part_hit(word: str, wanted: set[str]) -> bool:
-    """A compound in the text whose parts include a query word (schuld -> schuldhulp...)."""
-    return any(stem(part) in wanted for part in compound_parts(normalize(word)))
 
 
 def _window(text: str, hits: list[Token]) -> tuple[int, int]:
