@@ -189,6 +189,42 @@ def evaluate(
     typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
+@app.command()
+def serve(
+    content: ContentOpt = Path("content"),
+    index: IndexOpt = Path("index"),
+    host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Aantal worker-processen.")] = 1,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Herbouw de index bij elke wijziging in de content (voor redacteuren)."
+        ),
+    ] = False,
+) -> None:
+    """Start de website en de API (uvicorn)."""
+    import os
+
+    import uvicorn
+
+    os.environ["KENNISBANK_CONTENT"] = str(content)
+    os.environ["KENNISBANK_INDEX"] = str(index)
+    os.environ["KENNISBANK_WATCH"] = "true" if watch else "false"
+    if watch and workers > 1:
+        raise _fail("--watch werkt met één worker; laat --workers weg")
+    typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
+    uvicorn.run(
+        "kennisbank.webapp:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
 def _open_searcher(index: Path) -> Searcher:
     from kennisbank.embedders import EmbedderError
     from kennisbank.manifest import IndexUnavailable

@@ -200,3 +200,43 @@ def expect_problem(
     for fragment in fragments:
         assert fragment in problem.message, f"{fragment!r} not in {problem.message!r}"
     return problem
+
+
+# --- Search engine fixtures: real embedder, real index builds (shared per session) ---------
+
+USE_EMBEDDER = "use-multilingual"
+
+
+def sections_body(aanleiding: str, aanpak: str, resultaten: str, lessen: str) -> str:
+    """A body with the four recommended sections, one paragraph each (one passage each)."""
+    return (
+        f"## Aanleiding\n\n{aanleiding}\n\n## Aanpak\n\n{aanpak}\n\n"
+        f"## Resultaten\n\n{resultaten}\n\n## Lessen\n\n{lessen}\n"
+    )
+
+
+@pytest.fixture(scope="session")
+def use_embedder() -> Any:
+    """The real multilingual USE model, loaded once for every searcher in the session."""
+    from kennisbank.embedders import get_embedder
+
+    return get_embedder(USE_EMBEDDER)
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's content built once into a temporary index folder."""
+    from kennisbank.builder import build_index
+
+    index = tmp_path_factory.mktemp("bundled") / "index"
+    report = build_index(REPO_CONTENT, index)
+    assert report.cases == len(list((REPO_CONTENT / "cases").glob("*.md")))
+    return index
+
+
+@pytest.fixture(scope="session")
+def bundled_searcher(bundled_index: Path, use_embedder: Any) -> Any:
+    """A Searcher over the bundled index, sharing the session's embedder."""
+    from kennisbank.searcher import Searcher
+
+    return Searcher(bundled_index, embedder=use_embedder)

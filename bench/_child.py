@@ -1,0 +1,129 @@
+"""Child processes of ``run_bench.py``: one measured job per process, one JSON line out.
+
+    python bench/_child.py build CONTENT INDEX [--lift-max-files N]
+    python bench/_child.py search INDEX WORKLOAD.json
+    python bench/_child.py use
+
+A separate process gives each job its own peak RSS (``VmHWM``) and CPU accounting, and
+keeps a build's worker pool and memory out of the benchmark process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+
+def status_kb(field: str) -> int:
+    """A ``/proc/self/status`` figure in kB (VmHWM = peak RSS, VmRSS = current)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "self": own.ru_utime + own.ru_stime,
+        "children": children.ru_utime + children.ru_stime,
+        "children_maxrss_kb": children.ru_maxrss,
+    }
+
+
+def lift_max_files(limit: int | None) -> None:
+    if limit:
+        import kennisbank.content
+
+        kennisbank.content.MAX_FILES = limit
+
+
+def build(content: Path, index: Path, limit: int | None) -> dict[str, object]:
+    lift_max_files(limit)
+    from kennisbank.builder import build_index
+
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter() - started
+        stages.setdefault(f"{stage}_first_s", now)
+        stages[f"{stage}_last_s"] = now
+
+    before = cpu_seconds()
+    report = build_index(content, index, progress=progress)
+    wall = time.perf_counter() - started
+    after = cpu_seconds()
+    cpu = after["self"] - before["self"] + after["children"] - before["children"]
+    return {
+        "wall_s": wall,
+        "report": report.model_dump(mode="json", exclude={"changed", "removed", "warnings"}),
+        "changed": len(report.changed),
+        "warnings": len(report.warnings),
+        "cpu_s": cpu,
+        "cores_used": cpu / wall if wall else 0.0,
+        "peak_rss_mb": status_kb("VmHWM") / 1024,
+        "worker_peak_rss_mb": after["children_maxrss_kb"] / 1024,
+        **stages,
+    }
+
+
+def search(index: Path, workload: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    from kennisbank.searcher import Searcher, SearchParams
+
+    searcher = Searcher(index)
+    opened = time.perf_counter() - started
+    params = [SearchParams(**item) for item in json.loads(workload.read_text())]
+    latencies = []
+    hits = 0
+    for item in params:
+        begin = time.perf_counter()
+        result = searcher.search(item)
+        latencies.append((time.perf_counter() - begin) * 1000)
+        hits += bool(result.results)
+    return {
+        "open_s": opened,
+        "latencies_ms": latencies,
+        "with_results": hits,
+        "peak_rss_mb": status_kb("VmHWM") / 1024,
+        "rss_mb": status_kb("VmRSS") / 1024,
+        "total_s": time.perf_counter() - started,
+    }
+
+
+def use_only() -> dict[str, object]:
+    """The floor of any process that answers a query: interpreter + USE + one encode."""
+    from kennisbank.embedders import get_embedder
+
+    get_embedder(threads=1).encode_query("huurachterstand voorkomen")
+    return {"peak_rss_mb": status_kb("VmHWM") / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="mode", required=True)
+    one = sub.add_parser("build")
+    one.add_argument("content", type=Path)
+    one.add_argument("index", type=Path)
+    one.add_argument("--lift-max-files", type=int, default=None)
+    two = sub.add_parser("search")
+    two.add_argument("index", type=Path)
+    two.add_argument("workload", type=Path)
+    sub.add_parser("use")
+    args = parser.parse_args()
+    if args.mode == "build":
+        result = build(args.content, args.index, args.lift_max_files)
+    elif args.mode == "search":
+        result = search(args.index, args.workload)
+    else:
+        result = use_only()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

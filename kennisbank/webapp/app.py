@@ -1,0 +1,111 @@
+"""``create_app(settings)``: the FastAPI app factory (no app object exists at import time)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kennisbank import __version__
+from kennisbank.webapp import routes_api, routes_pages
+from kennisbank.webapp.settings import Settings
+from kennisbank.webapp.state import IndexHolder
+from kennisbank.webapp.templating import make_templates, render, web_root
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# The OpenAPI docs page loads its viewer from files FastAPI names; it gets its own policy.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:"
+)
+
+log = logging.getLogger("kennisbank")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for one content/index pair; every test can make its own."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Kennisbank API",
+        version=__version__,
+        description="Praktijkvoorbeelden uit het sociaal domein: zoeken, voorbeelden en "
+        "collecties als JSON.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.holder = IndexHolder(settings.index, settings.reload_interval)
+    app.state.templates = make_templates(settings)
+    app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")
+    app.include_router(routes_api.router)
+    app.include_router(routes_pages.router)
+    _install_handlers(app)
+    if settings.watch:
+        from kennisbank.webapp.watch import start_watcher
+
+        start_watcher(app, settings)
+    return app
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path == "/api/docs":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        return _error_page(request, 400, "De zoekopdracht bevat een ongeldige waarde.")
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/export/")) or path in ("/healthz", "/openapi.json")
+
+
+def _error_page(request: Request, status: int, detail: str) -> Response:
+    template = "404.html" if status == 404 else "error.html"
+    title = "Pagina niet gevonden" if status == 404 else "Er ging iets mis"
+    return render(request, template, {"status": status, "detail": detail, "title": title}, status)
+
+
+def static_dir() -> Path:
+    return web_root() / "static"

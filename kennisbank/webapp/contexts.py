@@ -1,0 +1,163 @@
+"""Typed page contexts: each HTML page is rendered from one, and the API serialises the same.
+
+Because a page and its JSON come from one object, the site and the API cannot disagree
+about what a search returned or what a case says.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from pydantic import BaseModel
+
+from kennisbank.catalog import CaseRecord, CollectionRecord
+from kennisbank.searcher import FILTERS, SearchHit, SearchParams, SearchResult
+from kennisbank.taxonomy import Taxonomy
+
+# HTML query parameters are Dutch; the API's are the English contract names.
+HTML_PARAMS: dict[str, str] = {"principle": "principe", "region": "regio", "partner": "partner"}
+FACET_TITLES: dict[str, str] = {
+    "principle": "Uitgangspunt",
+    "region": "Regio",
+    "partner": "Partners",
+}
+
+
+class FacetValue(BaseModel):
+    id: str
+    label: str
+    count: int
+    selected: bool
+    url: str  # the search with this value toggled
+
+
+class FacetGroup(BaseModel):
+    name: str  # principle | region | partner
+    param: str  # HTML parameter name
+    title: str
+    values: list[FacetValue]
+
+
+class ActiveFilter(BaseModel):
+    facet: str
+    id: str
+    label: str
+    remove_url: str
+
+
+class Pagination(BaseModel):
+    page: int
+    pages: int
+    previous_url: str | None = None
+    next_url: str | None = None
+
+
+class SearchPage(BaseModel):
+    """The search page and ``/api/search``."""
+
+    params: SearchParams
+    result: SearchResult
+    groups: list[FacetGroup]
+    active: list[ActiveFilter]
+    pagination: Pagination
+    clear_filters_url: str
+    labels: dict[str, dict[str, str]]
+
+
+class CasePage(BaseModel):
+    """A case page and ``/api/cases/{slug}``."""
+
+    case: CaseRecord
+    html: str
+    url: str
+    labels: dict[str, dict[str, str]]
+    related: list[SearchHit]
+    elsewhere: list[SearchHit]
+
+
+class CollectionPage(BaseModel):
+    """A collection page, its print view, its exports and ``/api/collections/{slug}``."""
+
+    collection: CollectionRecord
+    intro_html: str
+    url: str
+    labels: dict[str, dict[str, str]]
+
+
+def search_url(
+    params: SearchParams, page: int = 1, replace: dict[str, list[str]] | None = None
+) -> str:
+    """``/zoeken?...`` for these params with some facets replaced (Dutch parameter names)."""
+    pairs: list[tuple[str, str]] = []
+    if params.query:
+        pairs.append(("q", params.query))
+    filters = params.filters() | (replace or {})
+    for name, values in filters.items():
+        pairs += [(HTML_PARAMS[name], value) for value in values]
+    if page > 1:
+        pairs.append(("pagina", str(page)))
+    return "/zoeken" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def taxonomy_labels(taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
+    """Labels per filter name and per case field name, for templates and exports."""
+    labels: dict[str, dict[str, str]] = {}
+    for name, field in FILTERS.items():
+        labels[name] = labels[field] = taxonomy.labels(field)
+    labels["evidence"] = taxonomy.labels("evidence")
+    return labels
+
+
+def search_page(params: SearchParams, result: SearchResult, taxonomy: Taxonomy) -> SearchPage:
+    labels = taxonomy_labels(taxonomy)
+    filters = params.filters()
+    groups: list[FacetGroup] = []
+    active: list[ActiveFilter] = []
+    for name in FILTERS:
+        selected = filters[name]
+        values = []
+        for value, count in result.facets.get(name, {}).items():
+            is_on = value in selected
+            toggled = [v for v in selected if v != value] if is_on else [*selected, value]
+            values.append(
+                FacetValue(
+                    id=value,
+                    label=labels[name].get(value, value),
+                    count=count,
+                    selected=is_on,
+                    url=search_url(params, replace={name: toggled}),
+                )
+            )
+        groups.append(
+            FacetGroup(name=name, param=HTML_PARAMS[name], title=FACET_TITLES[name], values=values)
+        )
+        for value in selected:
+            active.append(
+                ActiveFilter(
+                    facet=FACET_TITLES[name],
+                    id=value,
+                    label=labels[name].get(value, value),
+                    remove_url=search_url(
+                        params, replace={name: [v for v in selected if v != value]}
+                    ),
+                )
+            )
+    page = params.offset // params.k + 1
+    pages = max(1, -(-result.total // params.k))
+    pagination = Pagination(
+        page=page,
+        pages=pages,
+        previous_url=search_url(params, page - 1) if page > 1 else None,
+        next_url=search_url(params, page + 1) if page < pages else None,
+    )
+    return SearchPage(
+        params=params,
+        result=result,
+        groups=groups,
+        active=active,
+        pagination=pagination,
+        clear_filters_url=search_url(
+            params, replace={"principle": [], "region": [], "partner": []}
+        ),
+        labels=labels,
+    )

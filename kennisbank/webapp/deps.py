@@ -1,0 +1,26 @@
+"""Request dependencies: the current searcher and settings, as annotated types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from kennisbank.searcher import Searcher
+from kennisbank.webapp.settings import Settings
+
+
+def get_searcher(request: Request) -> Searcher:
+    """The index version this request uses from start to end (503 while there is none)."""
+    searcher = request.app.state.holder.current()
+    if searcher is None:
+        raise HTTPException(503, "De index is niet beschikbaar. Bouw die met 'kennisbank build'.")
+    return searcher  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

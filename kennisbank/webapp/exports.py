@@ -1,0 +1,75 @@
+"""Collection exports: a readable Markdown handout, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from fastapi import HTTPException
+from fastapi.responses import Response
+
+from kennisbank.webapp.contexts import CollectionPage
+from kennisbank.webapp.settings import Settings
+
+
+def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> Response:
+    collection = page.collection
+    base = settings.base_url.rstrip("/")
+    name = f"{collection.slug}.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "json":
+        data = json.loads(collection.model_dump_json())
+        data["url"] = page.url
+        data["licence"] = settings.licence
+        return Response(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers=disposition,
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["positie", "slug", "titel", "notitie", "samenvatting", "url"])
+        for position, item in enumerate(collection.items, start=1):
+            case = item.case
+            writer.writerow(
+                [
+                    position,
+                    item.slug,
+                    case.title if case else "",
+                    item.note,
+                    case.summary if case else "",
+                    f"{base}/voorbeelden/{item.slug}",
+                ]
+            )
+        return Response(
+            buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition
+        )
+    if fmt == "md":
+        return Response(
+            markdown_handout(page, base),
+            media_type="text/markdown; charset=utf-8",
+            headers=disposition,
+        )
+    raise HTTPException(404, "Onbekend exportformaat; kies md, csv of json.")
+
+
+def markdown_handout(page: CollectionPage, base: str) -> str:
+    collection = page.collection
+    lines = [f"# {collection.title}", ""]
+    meta = [v for v in (collection.date, collection.location, collection.curator) if v]
+    if meta:
+        lines += [" · ".join(meta), ""]
+    if collection.description:
+        lines += [collection.description, ""]
+    if collection.body.strip():
+        lines += [collection.body.strip(), ""]
+    for position, item in enumerate(collection.items, start=1):
+        if item.case is None:
+            continue
+        lines += [f"## {position}. {item.case.title}", ""]
+        if item.note:
+            lines += [f"> {item.note}", ""]
+        lines += [item.case.summary, "", f"Meer: {base}/voorbeelden/{item.slug}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""JSON API, health check and bulk exports (the contract in the content-format document)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse, Response
+
+from kennisbank.catalog import CaseRecord, count_cases, list_cases
+from kennisbank.output import search_json
+from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
+from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.pages import case_page, collection_page
+
+router = APIRouter()
+
+IdList = Annotated[list[str], Query(max_length=50)]
+EXPORT_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "principles",
+    "regions",
+    "places",
+    "partners",
+    "themes",
+    "organisations",
+    "target_groups",
+    "year",
+    "evidence",
+    "costs",
+    "contact",
+    "updated",
+    "url",
+)
+
+
+def check_ids(searcher: Searcher, **selected: list[str]) -> None:
+    """422 for an id the taxonomy does not know, naming the valid ones."""
+    for name, values in selected.items():
+        valid = searcher.taxonomy.ids(FILTERS[name])
+        unknown = [v for v in values if v not in valid]
+        if unknown:
+            raise HTTPException(
+                422, f"onbekende {name}: {', '.join(unknown)}; geldig: {', '.join(valid)}"
+            )
+
+
+@router.get("/api/search", tags=["zoeken"])
+def api_search(
+    searcher: SearcherDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Zoekvraag")] = "",
+    principle: IdList = [],
+    region: IdList = [],
+    partner: IdList = [],
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> dict[str, Any]:
+    """Zoek: dezelfde JSON als `kennisbank search --json`, plus facetten en de indexversie."""
+    check_ids(searcher, principle=principle, region=region, partner=partner)
+    params = SearchParams(
+        query=q, principle=principle, region=region, partner=partner, k=k, offset=offset
+    )
+    result = searcher.search(params)
+    payload = search_json(result, with_facets=True)
+    payload["index"] = result.index
+    return payload
+
+
+@router.get("/api/cases", tags=["voorbeelden"])
+def api_cases(
+    searcher: SearcherDep,
+    settings: SettingsDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """Alle voorbeelden, nieuwste eerst, per pagina."""
+    cases = list_cases(searcher.conn, offset, limit)
+    return {
+        "total": count_cases(searcher.conn),
+        "offset": offset,
+        "limit": limit,
+        "licence": settings.licence,
+        "index": searcher.version,
+        "cases": [_case_json(c, settings.base_url) for c in cases],
+    }
+
+
+@router.get("/api/cases/{slug}", tags=["voorbeelden"])
+def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
+    """Eén voorbeeld: alle velden, de tekst als HTML en de URL."""
+    page = case_page(searcher, slug, settings)
+    data = page.case.model_dump(exclude={"path"})
+    data |= {"html": page.html, "url": page.url, "index": searcher.version}
+    return data
+
+
+@router.get("/api/collections/{slug}", tags=["collecties"])
+def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
+    """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
+    page = collection_page(searcher, slug, settings)
+    data = page.collection.model_dump(exclude={"items"})
+    data["url"] = page.url
+    data["cases"] = [
+        {
+            "slug": item.slug,
+            "note": item.note,
+            "case": _case_json(item.case, settings.base_url) if item.case else None,
+        }
+        for item in page.collection.items
+    ]
+    return data
+
+
+@router.get("/healthz", tags=["beheer"])
+def healthz(searcher: SearcherDep) -> dict[str, Any]:
+    """200 zolang er een index is; `index` is de versie die antwoordt."""
+    return {"status": "ok", "cases": len(searcher.slugs), "index": searcher.version}
+
+
+@router.get("/export/cases.json", tags=["export"])
+def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
+    cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
+    body = {
+        "licence": settings.licence,
+        "source": settings.base_url,
+        "index": searcher.version,
+        "cases": [_case_json(c, settings.base_url) for c in cases],
+    }
+    return JSONResponse(
+        body, headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.json"'}
+    )
+
+
+@router.get("/export/cases.csv", tags=["export"])
+def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
+    cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*EXPORT_FIELDS, "licence"])
+    for case in cases:
+        row = _case_json(case, settings.base_url)
+        writer.writerow([*(csv_cell(row.get(f)) for f in EXPORT_FIELDS), settings.licence])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.csv"'},
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """Lists joined with '; '; a leading = + - @ is quoted so spreadsheets never run it."""
+    if value is None:
+        return ""
+    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _case_json(case: CaseRecord, base_url: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(case.model_dump_json(exclude={"path", "body"}))
+    data["url"] = f"{base_url.rstrip('/')}/voorbeelden/{case.slug}"
+    return data

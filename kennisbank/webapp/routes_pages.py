@@ -1,0 +1,191 @@
+"""HTML pages: search, case, collections, selection, overview and the Atom feed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kennisbank.catalog import list_cases, list_collections
+from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, SearchParams
+from kennisbank.webapp import exports
+from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.pages import (
+    case_page,
+    collection_page,
+    key_sections,
+    overview,
+    selection_page,
+)
+from kennisbank.webapp.qr import qr_svg
+from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
+from kennisbank.webapp.templating import render
+
+router = APIRouter(include_in_schema=False)
+Many = Annotated[list[str], Query()]
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/zoeken", response_class=HTMLResponse)
+def search(
+    request: Request,
+    searcher: SearcherDep,
+    settings: SettingsDep,
+    q: str = "",
+    principe: Many = [],
+    regio: Many = [],
+    partner: Many = [],
+    pagina: str = "1",
+) -> HTMLResponse:
+    chosen = {"principle": principe, "region": regio, "partner": partner}
+    filters = {
+        name: [v for v in dict.fromkeys(values) if v in searcher.taxonomy.ids(FILTERS[name])][:20]
+        for name, values in chosen.items()
+    }
+    page = int(pagina) if pagina.isdigit() and 0 < int(pagina) < 1000 else 1
+    params = SearchParams(
+        query=q[:MAX_QUERY_CHARS],
+        k=settings.page_size,
+        offset=(page - 1) * settings.page_size,
+        **filters,
+    )
+    context = search_page(params, searcher.search(params), searcher.taxonomy)
+    return render(request, "search.html", {"page": context, "title": _search_title(context)})
+
+
+def _search_title(page: Any) -> str:
+    if page.params.query:
+        return f"{page.result.total} resultaten voor ‘{page.params.query}’"
+    return "Praktijkvoorbeelden zoeken"
+
+
+@router.get("/voorbeelden/{slug}", response_class=HTMLResponse)
+def case(request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
+    page = case_page(searcher, slug, settings)
+    return render(request, "case.html", {"page": page, "title": page.case.title})
+
+
+@router.get("/collecties", response_class=HTMLResponse)
+def collections(request: Request, searcher: SearcherDep) -> HTMLResponse:
+    return render(
+        request,
+        "collections.html",
+        {"collections": list_collections(searcher.conn), "title": "Collecties"},
+    )
+
+
+@router.get("/collecties/{slug}", response_class=HTMLResponse)
+def collection(
+    request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep
+) -> HTMLResponse:
+    page = collection_page(searcher, slug, settings)
+    return render(
+        request,
+        "collection.html",
+        {"page": page, "title": page.collection.title, "base": f"/collecties/{slug}"},
+    )
+
+
+@router.get("/collecties/{slug}/afdrukken", response_class=HTMLResponse)
+def collection_print(
+    request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep
+) -> HTMLResponse:
+    page = collection_page(searcher, slug, settings)
+    return _print(request, page, settings)
+
+
+@router.get("/collecties/{slug}/export.{fmt}")
+def collection_export(
+    slug: str, fmt: str, searcher: SearcherDep, settings: SettingsDep
+) -> Response:
+    page = collection_page(searcher, slug, settings)
+    return exports.collection_response(page, fmt, settings)
+
+
+@router.get("/selectie", response_class=HTMLResponse)
+def selection(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
+    slugs = read_selection(request)
+    page = selection_page(searcher, slugs, settings)
+    share = "/selectie?" + "&".join(f"s={s}" for s in slugs) if slugs else ""
+    return render(
+        request, "selection.html", {"page": page, "title": "Mijn selectie", "share_url": share}
+    )
+
+
+@router.post("/selectie")
+def change(
+    request: Request,
+    actie: Annotated[str, Form()] = "toevoegen",
+    slug: Annotated[str, Form()] = "",
+    terug: Annotated[str, Form()] = "/selectie",
+) -> Response:
+    slugs = change_selection(read_selection(request), actie, slug)
+    target = terug if terug.startswith("/") and not terug.startswith("//") else "/selectie"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        COOKIE, ",".join(slugs), max_age=180 * 24 * 3600, httponly=True, samesite="lax"
+    )
+    return response
+
+
+@router.get("/selectie/afdrukken", response_class=HTMLResponse)
+def selection_print(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
+    return _print(request, selection_page(searcher, read_selection(request), settings), settings)
+
+
+@router.get("/selectie/collectie.md")
+def selection_download(
+    request: Request,
+    searcher: SearcherDep,
+    settings: SettingsDep,
+    titel: str = "",
+    beschrijving: str = "",
+) -> Response:
+    page = selection_page(searcher, read_selection(request), settings)
+    text, name = collection_file(page.collection, titel[:200], beschrijving[:600])
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/overzicht", response_class=HTMLResponse)
+def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
+    return render(
+        request,
+        "overview.html",
+        {
+            "title": "Overzicht: waar zijn voorbeelden?",
+            "matrices": [
+                ("Uitgangspunt per regio", overview(searcher, "regions")),
+                ("Uitgangspunt per soort partner", overview(searcher, "partners")),
+            ],
+        },
+    )
+
+
+@router.get("/feed.xml")
+def feed(request: Request, searcher: SearcherDep, settings: SettingsDep) -> Response:
+    cases = list_cases(searcher.conn, 0, 50)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, "feed.xml", {"cases": cases}, media_type="application/atom+xml"
+    )
+    return response
+
+
+def _print(request: Request, page: Any, settings: SettingsDep) -> HTMLResponse:
+    items = [
+        {
+            "item": item,
+            "sections": key_sections(item.case),
+            "qr": qr_svg(f"{settings.base_url.rstrip('/')}/voorbeelden/{item.slug}"),
+        }
+        for item in page.collection.items
+        if item.case is not None
+    ]
+    return render(
+        request, "print.html", {"page": page, "items": items, "title": page.collection.title}
+    )

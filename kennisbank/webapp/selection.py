@@ -1,0 +1,59 @@
+"""The selection: cases a visitor collects without an account, kept in a cookie or the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from fastapi import Request
+
+from kennisbank.catalog import CollectionRecord
+from kennisbank.slugs import is_valid_slug, slugify
+
+COOKIE = "selectie"
+MAX_ITEMS = 60
+
+
+def read_selection(request: Request) -> list[str]:
+    """Slugs from ``?s=`` (a shared link) or else the cookie; invalid ones are dropped."""
+    shared = request.query_params.getlist("s")
+    raw = shared if shared else (request.cookies.get(COOKIE) or "").split(",")
+    slugs: list[str] = []
+    for slug in raw:
+        slug = slug.strip()
+        if is_valid_slug(slug) and slug not in slugs:
+            slugs.append(slug)
+    return slugs[:MAX_ITEMS]
+
+
+def change_selection(current: list[str], action: str, slug: str) -> list[str]:
+    if action == "leegmaken":
+        return []
+    if not is_valid_slug(slug):
+        return current
+    if action == "verwijderen":
+        return [s for s in current if s != slug]
+    if action == "omhoog" and slug in current:
+        i = current.index(slug)
+        if i > 0:
+            current = [*current[: i - 1], slug, current[i - 1], *current[i + 1 :]]
+        return current
+    return current if slug in current else [*current, slug][:MAX_ITEMS]
+
+
+def collection_file(
+    selection: CollectionRecord, title: str, description: str, today: dt.date | None = None
+) -> tuple[str, str]:
+    """A ready-to-commit ``content/collections/<slug>.md`` and its file name."""
+    title = (title.strip() or "Mijn selectie")[:160]
+    if len(title) < 5:
+        title = f"Selectie: {title}"
+    data: dict[str, object] = {"title": title}
+    if description.strip():
+        data["description"] = description.strip()[:600]
+    data["date"] = today or dt.date.today()
+    data["cases"] = [item.slug for item in selection.items]
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    name = f"{slugify(title) or 'selectie'}.md"
+    body = "Samengesteld via de selectie op de website.\n"
+    return f"---\n{front}---\n{body}", name

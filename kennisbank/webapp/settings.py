@@ -1,0 +1,44 @@
+"""Web app settings, read from ``KENNISBANK_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting, with its environment variable (prefix ``KENNISBANK_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="KENNISBANK_", frozen=True)
+
+    content: Path = Field(
+        default=Path("content"), description="Content folder (KENNISBANK_CONTENT)."
+    )
+    index: Path = Field(default=Path("index"), description="Index folder (KENNISBANK_INDEX).")
+    site_name: str = Field(
+        default="Kennisbank Zo doen we dat!",
+        description="Name shown in the header and the feed (KENNISBANK_SITE_NAME).",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address, for QR codes, the feed and exports (KENNISBANK_BASE_URL).",
+    )
+    licence: str = Field(
+        default="CC BY 4.0",
+        description="Licence stated in exports and the API (KENNISBANK_LICENCE).",
+    )
+    page_size: int = Field(
+        default=10, ge=1, le=100, description="Results per search page (KENNISBANK_PAGE_SIZE)."
+    )
+    reload_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between checks for a newly built index (KENNISBANK_RELOAD_INTERVAL).",
+    )
+    watch: bool = Field(
+        default=False,
+        description="Rebuild the index when a content file is saved "
+        "(KENNISBANK_WATCH; `kennisbank serve --watch`).",
+    )

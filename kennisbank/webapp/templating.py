@@ -1,0 +1,89 @@
+"""Jinja2 setup: templates and static files from the package (wheel) or the repo (editable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from kennisbank.webapp.settings import Settings
+
+
+def web_root() -> Path:
+    """``kennisbank/web`` inside an installed wheel, else the repository's ``web/``."""
+    packaged = Path(__file__).resolve().parent.parent / "web"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "web"
+
+
+def snippet_html(snippet: Any) -> Markup:
+    """A snippet's segments as escaped text with ``<mark>`` around matched words."""
+    if snippet is None:
+        return Markup("")
+    parts = [
+        f"<mark>{escape(s.text)}</mark>" if s.mark else str(escape(s.text))
+        for s in snippet.segments
+    ]
+    return Markup("".join(parts))  # noqa: S704 - every segment is escaped above
+
+
+def make_templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(web_root() / "templates"))
+    env = templates.env
+    env.globals["site_name"] = settings.site_name
+    env.globals["base_url"] = settings.base_url.rstrip("/")
+    env.filters["snippet"] = snippet_html
+    env.filters["nl_date"] = nl_date
+    return templates
+
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def nl_date(value: str | None) -> str:
+    """``2026-03-12`` -> ``12 maart 2026``; anything else unchanged."""
+    if not value or len(value) < 10:
+        return value or ""
+    try:
+        year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
+        return f"{day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return value
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    """Render a page with what the layout needs on every page (selection, build problems)."""
+    from kennisbank.webapp.selection import read_selection
+
+    holder = request.app.state.holder
+    context = {
+        "selection": read_selection(request),
+        "build_problems": holder.problems,
+        "path": request.url.path,
+        "title": "",
+        **context,
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )
+    return response

@@ -1,0 +1,58 @@
+"""``serve --watch``: rebuild incrementally when a content file is saved.
+
+The rebuild runs in a background thread; the holder picks up the new version on its next
+check. An invalid save keeps the last good index serving and shows the validation errors
+on every page until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from fastapi import FastAPI
+
+from kennisbank.builder import BuildError, build_index
+from kennisbank.buildlock import BuildLocked
+from kennisbank.problems import ContentError
+from kennisbank.webapp.settings import Settings
+from kennisbank.webapp.state import IndexHolder
+
+log = logging.getLogger("kennisbank")
+
+
+def rebuild(holder: IndexHolder, settings: Settings) -> None:
+    """One incremental build; its problems (or none) are shown on the site."""
+    try:
+        report = build_index(settings.content, settings.index)
+    except ContentError as exc:
+        holder.problems = [p for p in exc.problems if p.severity == "error"]
+        log.warning(
+            "content ongeldig: %d fouten; de vorige index blijft in gebruik", len(holder.problems)
+        )
+        return
+    except (BuildError, BuildLocked) as exc:
+        log.error("%s", exc)
+        return
+    holder.problems = []
+    if not report.up_to_date:
+        log.info("index %s gebouwd: %d bijgewerkt", report.version, len(report.changed))
+
+
+def start_watcher(app: FastAPI, settings: Settings) -> threading.Thread:
+    """Watch the content folder in a daemon thread for the life of the process."""
+    from watchfiles import watch
+
+    holder: IndexHolder = app.state.holder
+    stop = threading.Event()
+    app.state.stop_watch = stop
+
+    def loop() -> None:
+        rebuild(holder, settings)
+        for _changes in watch(settings.content, stop_event=stop, debounce=300):
+            rebuild(holder, settings)
+            holder.current()
+
+    thread = threading.Thread(target=loop, name="kennisbank-watch", daemon=True)
+    thread.start()
+    return thread
