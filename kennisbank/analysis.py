@@ -287,6 +287,15 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
     return stems, parts
 
 
+def query_words(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each query word as (stem, stems of its compound parts), for snippet marking."""
+    return [
+        (stem(word), part_stems(word))
+        for word in WORD_RE.findall(normalize(text))
+        if len(word) >= 2 and word not in STOP_WORDS
+    ]
+
+
 def query_terms(text: str, limit: int = 32) -> list[str]:
     """Distinct analysed terms of a query (stems first, then compound parts), capped."""
     stems, parts = analyze(text)

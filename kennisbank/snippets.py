@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from kennisbank.analysis import Token, analyze, part_stems, tokens
+from kennisbank.analysis import Token, part_stems, query_words, tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
@@ -45,10 +45,10 @@ def choose_passage(
 
 def make_snippet(heading: str, text: str, query: str) -> Snippet:
     """A window of the passage around its densest run of query words, with those marked."""
-    stems, parts = analyze(query)
-    wanted = set(stems) | set(parts)
     found = tokens(text)
-    hits = [t for t in found if t.stem in wanted or part_stems(t.word) & wanted]
+    wanted = wanted_stems(query, found)
+    direct = {word_stem for word_stem, _ in query_words(query)}
+    hits = [t for t in found if t.stem in wanted or part_stems(t.word) & direct]
     words = text.split()
     if len(words) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
@@ -70,6 +70,21 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     if end_char < len(text):
         segments.append(Segment(text=" …"))
     return Snippet(heading=heading, segments=segments)
+
+
+def wanted_stems(query: str, found: list[Token]) -> set[str]:
+    """Query stems, plus the parts of a query compound when all of them occur in the text:
+    "schuldhulpverlening" marks "hulp bij schulden", but "geldzorgen" does not mark every
+    "zorgen" in a text that never mentions money."""
+    words = query_words(query)
+    present = {t.stem for t in found}
+    for token in found:
+        present |= part_stems(token.word)
+    wanted = {word_stem for word_stem, _ in words}
+    for _, parts in words:
+        if parts and parts <= present:
+            wanted |= parts
+    return wanted
 
 
 def _window(text: str, hits: list[Token]) -> tuple[int, int]:
