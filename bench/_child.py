@@ -98,10 +98,14 @@ def search(index: Path, workload: Path) -> dict[str, object]:
 
 def use_only() -> dict[str, object]:
     """The floor of any process that answers a query: interpreter + USE + one encode."""
+    started = time.perf_counter()
     from kennisbank.embedders import get_embedder
 
-    get_embedder(threads=1).encode_query("huurachterstand voorkomen")
-    return {"peak_rss_mb": status_kb("VmHWM") / 1024}
+    get_embedder(threads=1).encode_query("huurachterstand voorkomen")  # the model loads lazily
+    return {
+        "load_encode_s": time.perf_counter() - started,
+        "peak_rss_mb": status_kb("VmHWM") / 1024,
+    }
 
 
 def main() -> None:

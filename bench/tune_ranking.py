@@ -44,15 +44,10 @@ def main() -> None:
     queries = load_queries(args.queries)
     embedder = CachedEmbedder(get_embedder(args.embedder))
     grid = {
-        "field_weights": [
-            (4.0, 2.0, 2.0, 1.0, 0.5),
-            (2.0, 1.0, 1.0, 1.0, 0.5),
-            (4.0, 2.0, 2.0, 1.0, 0.0),
-            (4.0, 2.0, 2.0, 1.0, 1.0),
-            (8.0, 4.0, 2.0, 1.0, 0.5),
-            (4.0, 2.0, 1.0, 1.0, 0.25),
-        ],
-        "second_passage": [0.0, 0.2],
+        "fusion": ["convex", "rrf"],
+        "alpha": [0.5, 0.6, 0.7, 0.8],
+        "semantic_floor": [0.1, 0.2, 0.25],
+        "rrf_k": [60.0],
     }
     rows = []
     for values in itertools.product(*grid.values()):

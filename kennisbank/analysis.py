@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kennisbank.slugs import fold_ascii
 
-ANALYZER_VERSION = "nl-porter-decompound-1"
+ANALYZER_VERSION = "nl-surface-porter-decompound-2"
 WORD_RE = re.compile(r"[a-z0-9]+")
 MIN_COMPOUND = 8  # shorter words are left whole
 MIN_PART = 4
@@ -275,14 +275,23 @@ def tokens(text: str) -> list[Token]:
 
 
 def analyze(text: str) -> tuple[list[str], list[str]]:
-    """Stems of a text and the stems of its compound parts, both in text order."""
+    """Terms of a text and the stems of its compound parts, both in text order.
+
+    Each word is kept as written (folded) and, when different, also as its stem: an exact
+    match then scores above a match on the stem alone, which matters in Dutch where the
+    stemmer conflates words like "ouders" (parents) and "ouderen" (the elderly).
+    Measured on the judged queries: stems only 0.727 nDCG@10 lexical, surface + stem 0.736.
+    """
     stems: list[str] = []
     parts: list[str] = []
     for match in WORD_RE.finditer(normalize(text)):
         word = match.group()
         if len(word) < 2 or word in STOP_WORDS:
             continue
-        stems.append(stem(word))
+        stems.append(word)
+        word_stem = stem(word)
+        if word_stem != word:
+            stems.append(word_stem)
         parts.extend(stem(part) for part in compound_parts(word))
     return stems, parts
 

@@ -197,7 +197,9 @@ class Searcher:
             semantic, close, similarity = self._semantic(query, allowed)
         matched = np.zeros(size, dtype=bool)
         matched[list(lexical)] = True
-        matched[list(close)] = True
+        # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
+        # keyword side there is nothing else to decide membership.
+        matched[list(semantic if mode == "semantic" else close)] = True
         lexical_rank = sorted((p for p in lexical if allowed[p]), key=lambda p: -lexical[p])
         semantic_rank = sorted((p for p in semantic if allowed[p]), key=lambda p: -semantic[p])
         config = self.ranking
