@@ -117,6 +117,7 @@ def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> d
 
 
 @router.get("/healthz", tags=["beheer"])
+@router.head("/healthz", include_in_schema=False)
 def healthz(searcher: SearcherDep) -> dict[str, Any]:
     """200 zolang er een index is; `index` is de versie die antwoordt."""
     return {"status": "ok", "cases": len(searcher.slugs), "index": searcher.version}

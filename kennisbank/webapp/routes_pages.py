@@ -27,8 +27,8 @@ router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Query()]
 
 
-@router.get("/", response_class=HTMLResponse)
-@router.get("/zoeken", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.api_route("/zoeken", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def search(
     request: Request,
     searcher: SearcherDep,
@@ -61,13 +61,13 @@ def _search_title(page: Any) -> str:
     return "Praktijkvoorbeelden zoeken"
 
 
-@router.get("/voorbeelden/{slug}", response_class=HTMLResponse)
+@router.api_route("/voorbeelden/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def case(request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     page = case_page(searcher, slug, settings)
     return render(request, "case.html", {"page": page, "title": page.case.title})
 
 
-@router.get("/collecties", response_class=HTMLResponse)
+@router.api_route("/collecties", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def collections(request: Request, searcher: SearcherDep) -> HTMLResponse:
     return render(
         request,
@@ -76,7 +76,7 @@ def collections(request: Request, searcher: SearcherDep) -> HTMLResponse:
     )
 
 
-@router.get("/collecties/{slug}", response_class=HTMLResponse)
+@router.api_route("/collecties/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def collection(
     request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep
 ) -> HTMLResponse:
@@ -88,7 +88,9 @@ def collection(
     )
 
 
-@router.get("/collecties/{slug}/afdrukken", response_class=HTMLResponse)
+@router.api_route(
+    "/collecties/{slug}/afdrukken", methods=["GET", "HEAD"], response_class=HTMLResponse
+)
 def collection_print(
     request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep
 ) -> HTMLResponse:
@@ -96,7 +98,7 @@ def collection_print(
     return _print(request, page, settings)
 
 
-@router.get("/collecties/{slug}/export.{fmt}")
+@router.api_route("/collecties/{slug}/export.{fmt}", methods=["GET", "HEAD"])
 def collection_export(
     slug: str, fmt: str, searcher: SearcherDep, settings: SettingsDep
 ) -> Response:
@@ -104,7 +106,7 @@ def collection_export(
     return exports.collection_response(page, fmt, settings)
 
 
-@router.get("/selectie", response_class=HTMLResponse)
+@router.api_route("/selectie", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def selection(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     slugs = read_selection(request)
     page = selection_page(searcher, slugs, settings)
@@ -130,12 +132,12 @@ def change(
     return response
 
 
-@router.get("/selectie/afdrukken", response_class=HTMLResponse)
+@router.api_route("/selectie/afdrukken", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def selection_print(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     return _print(request, selection_page(searcher, read_selection(request), settings), settings)
 
 
-@router.get("/selectie/collectie.md")
+@router.api_route("/selectie/collectie.md", methods=["GET", "HEAD"])
 def selection_download(
     request: Request,
     searcher: SearcherDep,
@@ -152,7 +154,7 @@ def selection_download(
     )
 
 
-@router.get("/overzicht", response_class=HTMLResponse)
+@router.api_route("/overzicht", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
     return render(
         request,
@@ -167,7 +169,7 @@ def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
     )
 
 
-@router.get("/feed.xml")
+@router.api_route("/feed.xml", methods=["GET", "HEAD"])
 def feed(request: Request, searcher: SearcherDep, settings: SettingsDep) -> Response:
     cases = list_cases(searcher.conn, 0, 50)
     response: Response = request.app.state.templates.TemplateResponse(
