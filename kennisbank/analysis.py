@@ -263,15 +263,37 @@ def part_stems(word: str) -> frozenset[str]:
 def tokens(text: str) -> list[Token]:
     """Words of a text with their offsets; stop words and one-letter words are dropped."""
     folded = normalize(text)
-    if len(folded) != len(text):  # folding changed the length: offsets would be wrong
-        folded = "".join(normalize(ch)[:1] or " " for ch in text)
+    origin: list[int] | None = None
+    if not text.isascii():
+        # Folding may change lengths (a ligature, a separate accent mark, and both can
+        # cancel out): map every folded position back to the character it came from.
+        pieces: list[str] = []
+        origin = []
+        for index, ch in enumerate(text):
+            piece = normalize(ch)
+            pieces.append(piece)
+            origin.extend([index] * len(piece))
+        folded = "".join(pieces)
+        origin.append(len(text))
     result: list[Token] = []
     for match in WORD_RE.finditer(folded):
         word = match.group()
         if len(word) < 2 or word in STOP_WORDS:
             continue
-        result.append(Token(match.start(), match.end(), stem(word), word))
+        start, end = match.start(), match.end()
+        if origin is not None:
+            start, end = origin[start], _end_offset(text, origin[end])
+        result.append(Token(start, end, stem(word), word))
     return result
+
+
+def _end_offset(text: str, end: int) -> int:
+    """Extend a word's end over combining marks that belong to its last letter."""
+    import unicodedata
+
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 def analyze(text: str) -> tuple[list[str], list[str]]:

@@ -53,7 +53,7 @@ from kennisbank.store import (
     FileState,
     case_ids,
     delete_case,
-    insert_case,
+    insert_cases,
     open_for_writing,
     read_files,
     replace_collections,
@@ -196,10 +196,8 @@ class _Build:
             texts: list[str] = []
             hashes: list[str] = []
             owners: list[int] = []
-            for slug in changed:
-                case = tree.cases[slug]
-                passages = case_passages(case)
-                case_id, ids = insert_case(db, case, passages)
+            items = [(tree.cases[slug], case_passages(tree.cases[slug])) for slug in changed]
+            for (_, passages), (case_id, ids) in zip(items, insert_cases(db, items), strict=True):
                 new_ids += ids
                 texts += [p.embed_text for p in passages]
                 hashes += [p.text_hash for p in passages]

@@ -21,7 +21,7 @@ from kennisbank.validation import check_case_file, check_collection_file
 TAXONOMY_FILE = "taxonomy.yml"
 CASES_DIR = "cases"
 COLLECTIONS_DIR = "collections"
-MAX_FILES = 50_000
+MAX_FILES = 200_000
 
 
 @dataclass

@@ -14,10 +14,27 @@ def is_valid_slug(value: str) -> bool:
     return len(value) <= MAX_SLUG_LENGTH and bool(SLUG_RE.fullmatch(value))
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character on first sight, then remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[code] = folded
+        return folded
+
+
+FOLD_TABLE = _FoldTable()
+
+
+def fold_char(ch: str) -> str:
+    """One character folded (``é`` -> ``e``, a combining accent -> ``""``, ``ĳ`` -> ``ij``)."""
+    return FOLD_TABLE[ord(ch)]
+
+
 def fold_ascii(text: str) -> str:
     """Strip diacritics (``Fryslân`` -> ``Fryslan``) so Dutch text maps onto ASCII."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return text if text.isascii() else text.translate(FOLD_TABLE)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

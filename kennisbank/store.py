@@ -105,60 +105,76 @@ def delete_case(db: sqlite_utils.Database, case_id: int) -> list[int]:
     return passage_ids
 
 
-def insert_case(
-    db: sqlite_utils.Database, case: Case, passages: list[Passage]
-) -> tuple[int, list[int]]:
-    """Store a case with its facets, passages and FTS row; returns its id and passage ids."""
-    data = case.model_dump(mode="json", exclude={"body", "path", "slug"})
-    sort_date = str(data.get("updated") or f"{data.get('year') or 0:04d}-01-01")
-    case_id = _insert(
-        db,
-        "cases",
-        {
-            "slug": case.slug,
-            "path": case.path,
-            "title": case.title,
-            "summary": case.summary,
-            "body": case.body,
-            "data": json.dumps(data, ensure_ascii=False),
-            "sort_date": sort_date,
-        },
-    )
-    db.table("facets").insert_all(
-        [
+def insert_cases(
+    db: sqlite_utils.Database, items: list[tuple[Case, list[Passage]]]
+) -> list[tuple[int, list[int]]]:
+    """Store cases with their facets, passages and FTS rows in a few bulk inserts.
+
+    Ids are allocated here, continuing the AUTOINCREMENT sequences, so that one
+    ``insert_all`` per table suffices (row-by-row inserts cost a commit each).
+    Returns (case id, passage ids) per case, in input order.
+    """
+    next_case = _next_id(db, "cases")
+    next_passage = _next_id(db, "passages")
+    cases: list[dict[str, Any]] = []
+    facets: list[dict[str, Any]] = []
+    passage_rows: list[dict[str, Any]] = []
+    fts_rows: list[tuple[Any, ...]] = []
+    allocated: list[tuple[int, list[int]]] = []
+    for case, passages in items:
+        case_id = next_case
+        next_case += 1
+        data = case.model_dump(mode="json", exclude={"body", "path", "slug"})
+        sort_date = str(data.get("updated") or f"{data.get('year') or 0:04d}-01-01")
+        cases.append(
+            {
+                "id": case_id,
+                "slug": case.slug,
+                "path": case.path,
+                "title": case.title,
+                "summary": case.summary,
+                "body": case.body,
+                "data": json.dumps(data, ensure_ascii=False),
+                "sort_date": sort_date,
+            }
+        )
+        facets += [
             {"case_id": case_id, "facet": field, "value": value}
             for field in FACET_FIELDS
             for value in getattr(case, field)
         ]
-    )
-    db.execute(
-        "INSERT INTO cases_fts (rowid, title, summary, tags, body, parts) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [case_id, *fts_columns(case, passages)],
-    )
-    return case_id, [
-        _insert(
-            db,
-            "passages",
+        fts_rows.append((case_id, *fts_columns(case, passages)))
+        ids = list(range(next_passage, next_passage + len(passages)))
+        next_passage += len(passages)
+        passage_rows += [
             {
+                "id": passage_id,
                 "case_id": case_id,
                 "ordinal": passage.ordinal,
                 "heading": passage.heading,
                 "text": passage.text,
                 "stems": " ".join(sorted(passage_terms(passage))),
                 "text_hash": passage.text_hash,
-            },
-        )
-        for passage in passages
-    ]
+            }
+            for passage_id, passage in zip(ids, passages, strict=True)
+        ]
+        allocated.append((case_id, ids))
+    db.table("cases").insert_all(cases, batch_size=500)
+    db.table("facets").insert_all(facets, batch_size=1000)
+    db.table("passages").insert_all(passage_rows, batch_size=500)
+    db.conn.executemany(
+        "INSERT INTO cases_fts (rowid, title, summary, tags, body, parts) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        fts_rows,
+    )
+    return allocated
 
 
-def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
-    """Insert one row and return its rowid (the id FAISS and the facets refer to)."""
-    rowid = db.table(table).insert(row).last_rowid
-    if rowid is None:
-        raise RuntimeError(f"insert into {table} returned no rowid")
-    return int(rowid)
+def _next_id(db: sqlite_utils.Database, table: str) -> int:
+    """The next AUTOINCREMENT id of a table: ids are never reused, even after deletes."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+    highest = db.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return max(row[0] if row else 0, highest or 0) + 1
 
 
 def passage_terms(passage: Passage) -> set[str]:

@@ -112,11 +112,9 @@ def test_search_json_shape(bundled_index: Path) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
-def test_search_filters_or_within_a_facet(
-    bundled_index: Path, bundled_searcher: Searcher
-) -> None:
+def test_search_filters_or_within_a_facet(bundled_index: Path, bundled_searcher: Searcher) -> None:
     payload = search_json(
-        "samenwerken",
+        "schulden",
         "--index",
         str(bundled_index),
         "-k",
@@ -140,7 +138,7 @@ def test_search_filters_or_within_a_facet(
     for region in ("utrecht", "drenthe"):
         result = bundled_searcher.search(
             SearchParams(
-                query="samenwerken",
+                query="schulden",
                 k=100,
                 region=[region],
                 principle=["bestaanszekerheid", "betaalbaar-wonen"],

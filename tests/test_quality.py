@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TESTS_DIR
+from conftest import REPO_CONTENT, TESTS_DIR
 
 from kennisbank.evaluation import EvalReport, JudgedQuery, evaluate, load_queries
 from kennisbank.searcher import Searcher
@@ -32,8 +32,6 @@ def reports(bundled_searcher: Searcher, judged: list[JudgedQuery]) -> dict[str, 
 
 
 def test_the_judged_queries_name_real_cases(judged: list[JudgedQuery], bundled_index: Path) -> None:
-    from conftest import REPO_CONTENT
-
     slugs = {path.stem for path in (REPO_CONTENT / "cases").glob("*.md")}
     assert len(judged) >= 40
     assert len({q.id for q in judged}) == len(judged)

@@ -1,0 +1,1 @@
+"""Web tests: pages, API and a real browser."""
