@@ -153,7 +153,12 @@ def search(
     searcher = _open_searcher(index)
     result = searcher.search(
         SearchParams(
-            query=query, k=k, principle=principle or [], region=region or [], partner=partner or []
+            query=query,
+            k=k,
+            principle=principle or [],
+            region=region or [],
+            partner=partner or [],
+            snippets=not as_json,
         )
     )
     if as_json:

@@ -47,6 +47,7 @@ class SearchParams(BaseModel):
     k: int = Field(default=10, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=10_000)
     mode: Mode = "hybrid"
+    snippets: bool = True  # the JSON contract has no snippets: the API skips their cost
 
     def filters(self) -> dict[str, list[str]]:
         return {name: list(getattr(self, name)) for name in FILTERS}
@@ -168,7 +169,7 @@ class Searcher:
         else:
             matched, order, scores, similarity = self._rank(query, params.mode, allowed)
         page = order[params.offset : params.offset + params.k]
-        hits = self._hits(page, scores, query, similarity)
+        hits = self._hits(page, scores, query if params.snippets else "", similarity)
         return SearchResult(
             query=query,
             total=len(order),

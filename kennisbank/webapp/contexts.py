@@ -6,12 +6,14 @@ about what a search returned or what a case says.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
 from kennisbank.catalog import CaseRecord, CollectionRecord
-from kennisbank.searcher import FILTERS, SearchHit, SearchParams, SearchResult
+from kennisbank.output import search_json
+from kennisbank.searcher import FILTERS, Searcher, SearchHit, SearchParams, SearchResult
 from kennisbank.taxonomy import Taxonomy
 
 # HTML query parameters are Dutch; the API's are the English contract names.
@@ -63,6 +65,12 @@ class SearchPage(BaseModel):
     clear_filters_url: str
     labels: dict[str, dict[str, str]]
 
+    def api_json(self) -> dict[str, Any]:
+        """The contract's JSON: ``search --json`` plus facets, and the index version."""
+        payload = search_json(self.result, with_facets=True)
+        payload["index"] = self.result.index
+        return payload
+
 
 class CasePage(BaseModel):
     """A case page and ``/api/cases/{slug}``."""
@@ -108,8 +116,10 @@ def taxonomy_labels(taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
     return labels
 
 
-def search_page(params: SearchParams, result: SearchResult, taxonomy: Taxonomy) -> SearchPage:
-    labels = taxonomy_labels(taxonomy)
+def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
+    """Run a search and build the page around it: one object for the HTML and the API."""
+    result = searcher.search(params)
+    labels = taxonomy_labels(searcher.taxonomy)
     filters = params.filters()
     groups: list[FacetGroup] = []
     active: list[ActiveFilter] = []

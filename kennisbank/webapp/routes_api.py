@@ -11,8 +11,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 
 from kennisbank.catalog import CaseRecord, count_cases, list_cases
-from kennisbank.output import search_json
 from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
+from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.pages import case_page, collection_page
 
@@ -63,12 +63,15 @@ def api_search(
     """Zoek: dezelfde JSON als `kennisbank search --json`, plus facetten en de indexversie."""
     check_ids(searcher, principle=principle, region=region, partner=partner)
     params = SearchParams(
-        query=q, principle=principle, region=region, partner=partner, k=k, offset=offset
+        query=q,
+        principle=principle,
+        region=region,
+        partner=partner,
+        k=k,
+        offset=offset,
+        snippets=False,
     )
-    result = searcher.search(params)
-    payload = search_json(result, with_facets=True)
-    payload["index"] = result.index
-    return payload
+    return search_page(searcher, params).api_json()
 
 
 @router.get("/api/cases", tags=["voorbeelden"])

@@ -51,7 +51,7 @@ def search(
         offset=(page - 1) * settings.page_size,
         **filters,
     )
-    context = search_page(params, searcher.search(params), searcher.taxonomy)
+    context = search_page(searcher, params)
     return render(request, "search.html", {"page": context, "title": _search_title(context)})
 
 
