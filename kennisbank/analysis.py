@@ -202,6 +202,14 @@ def _stemmer() -> object:
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, float]:
     """Dutch words with their Zipf frequency; common enough to count as compound parts."""
+    from importlib.metadata import version
+
+    from kennisbank.diskcache import cached
+
+    return cached(f"lexicon-nl-{version('wordfreq')}-{ANALYZER_VERSION}", _build_lexicon)
+
+
+def _build_lexicon() -> dict[str, float]:
     import wordfreq
 
     words = wordfreq.get_frequency_dict("nl")

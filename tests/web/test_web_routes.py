@@ -995,7 +995,7 @@ def test_a_new_build_is_served_on_the_next_request_without_failures(private_app)
         stop.set()
         thread.join(timeout=60)
     assert not errors, errors
-    assert statuses and set(statuses) == {200}
+    assert len(statuses) >= 3 and set(statuses) == {200}
     assert client.get("/healthz").json()["index"] == report.version
     page = soup(client.get(f"/voorbeelden/{CASE}"))
     assert page.h1.get_text(strip=True) == "Vroeg Eropaf: nieuwe titel na de wissel"
