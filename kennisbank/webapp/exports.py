@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from fastapi import HTTPException
 from fastapi.responses import Response
 
+from kennisbank.catalog import CaseRecord
 from kennisbank.webapp.contexts import CollectionPage
 from kennisbank.webapp.settings import Settings
 
@@ -73,3 +75,26 @@ def markdown_handout(page: CollectionPage, base: str) -> str:
             lines += [f"> {item.note}", ""]
         lines += [item.case.summary, "", f"Meer: {base}/voorbeelden/{item.slug}", ""]
     return "\n".join(lines)
+
+
+def collection_json(page: CollectionPage, settings: Settings) -> dict[str, Any]:
+    """A collection with its cases in order, each with the curator's note (API and export)."""
+    data = page.collection.model_dump(exclude={"items"})
+    data["url"] = page.url
+    data["licence"] = settings.licence
+    data["cases"] = [
+        {
+            "slug": item.slug,
+            "note": item.note,
+            "case": case_json(item.case, settings.base_url) if item.case else None,
+        }
+        for item in page.collection.items
+    ]
+    return data
+
+
+def case_json(case: CaseRecord, base_url: str) -> dict[str, Any]:
+    """A case's fields as JSON, with its public URL (no body: that is for one case only)."""
+    data: dict[str, Any] = json.loads(case.model_dump_json(exclude={"path", "body"}))
+    data["url"] = f"{base_url.rstrip('/')}/voorbeelden/{case.slug}"
+    return data

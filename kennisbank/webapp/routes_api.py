@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 
-from kennisbank.catalog import CaseRecord, count_cases, list_cases
+from kennisbank.catalog import count_cases, list_cases
 from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.pages import case_page, collection_page
 
 router = APIRouter()
@@ -89,7 +89,7 @@ def api_cases(
         "limit": limit,
         "licence": settings.licence,
         "index": searcher.version,
-        "cases": [_case_json(c, settings.base_url) for c in cases],
+        "cases": [case_json(c, settings.base_url) for c in cases],
     }
 
 
@@ -105,18 +105,7 @@ def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[st
 @router.get("/api/collections/{slug}", tags=["collecties"])
 def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
-    page = collection_page(searcher, slug, settings)
-    data = page.collection.model_dump(exclude={"items"})
-    data["url"] = page.url
-    data["cases"] = [
-        {
-            "slug": item.slug,
-            "note": item.note,
-            "case": _case_json(item.case, settings.base_url) if item.case else None,
-        }
-        for item in page.collection.items
-    ]
-    return data
+    return collection_json(collection_page(searcher, slug, settings), settings)
 
 
 @router.get("/healthz", tags=["beheer"])
@@ -133,7 +122,7 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
         "licence": settings.licence,
         "source": settings.base_url,
         "index": searcher.version,
-        "cases": [_case_json(c, settings.base_url) for c in cases],
+        "cases": [case_json(c, settings.base_url) for c in cases],
     }
     return JSONResponse(
         body, headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.json"'}
@@ -147,7 +136,7 @@ def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
     writer = csv.writer(buffer)
     writer.writerow([*EXPORT_FIELDS, "licence"])
     for case in cases:
-        row = _case_json(case, settings.base_url)
+        row = case_json(case, settings.base_url)
         writer.writerow([*(csv_cell(row.get(f)) for f in EXPORT_FIELDS), settings.licence])
     return Response(
         buffer.getvalue(),
@@ -162,9 +151,3 @@ def csv_cell(value: Any) -> str:
         return ""
     text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _case_json(case: CaseRecord, base_url: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(case.model_dump_json(exclude={"path", "body"}))
-    data["url"] = f"{base_url.rstrip('/')}/voorbeelden/{case.slug}"
-    return data

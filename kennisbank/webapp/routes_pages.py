@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kennisbank.catalog import list_cases, list_collections
-from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, SearchParams
+from kennisbank.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
@@ -46,7 +46,7 @@ def search(
     }
     page = int(pagina) if pagina.isdigit() and 0 < int(pagina) < 1000 else 1
     params = SearchParams(
-        query=q[:MAX_QUERY_CHARS],
+        query=clean_query(q),
         k=settings.page_size,
         offset=(page - 1) * settings.page_size,
         **filters,
