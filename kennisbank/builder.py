@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ from kennisbank.embedders import (
     Embedder,
     embedder_name,
     get_embedder,
+    known_dim,
     spec_for_name,
 )
 from kennisbank.embedding_cache import EmbeddingCache
@@ -45,7 +46,7 @@ from kennisbank.manifest import (
     read_manifest,
     write_manifest,
 )
-from kennisbank.parallel_embed import embed_documents
+from kennisbank.parallel_embed import iter_document_vectors
 from kennisbank.passages import case_passages
 from kennisbank.problems import Problem
 from kennisbank.store import (
@@ -205,11 +206,7 @@ class _Build:
             replace_collections(db, tree.collections.values())
             write_files(db, states.values())
         vectors, embedded = self._embed(texts, hashes, previous)
-        dim = (
-            vectors.shape[1]
-            if len(vectors)
-            else (previous.dim if previous else self.embedder().dim)
-        )
+        dim = vectors.shape[1] if len(vectors) else self._dim(previous)
         total_passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
         passage_index, case_index = self._vector_indexes(previous, dim, total_passages, vectors)
         passage_index.remove(np.asarray(old_passages, dtype=np.int64))
@@ -262,8 +259,7 @@ class _Build:
     def _embed(
         self, texts: list[str], hashes: list[str], previous: Manifest | None
     ) -> tuple[np.ndarray, int]:
-        dim = previous.dim if previous else self.embedder().dim
-        cache = EmbeddingCache(self.index_dir / CACHE_DIR, self.name, dim)
+        cache = EmbeddingCache(self.index_dir / CACHE_DIR, self.name, self._dim(previous))
         try:
             total = len(texts)
             done = [0]
@@ -272,12 +268,18 @@ class _Build:
                 done[0] += count
                 self.progress("embed", done[0], total)
 
-            def encode(batch: list[str]) -> np.ndarray:
-                return embed_documents(self.embedder, self.spec, batch, advance, self.workers)
+            def encode(batch: list[str]) -> Iterator[np.ndarray]:
+                return iter_document_vectors(self.embedder, self.spec, batch, advance, self.workers)
 
             return cache.embed(texts, hashes, encode)
         finally:
             cache.close()
+
+    def _dim(self, previous: Manifest | None) -> int:
+        """Vector size, without loading a model whose size is known in advance."""
+        if previous:
+            return previous.dim
+        return known_dim(self.spec) or self.embedder().dim
 
     def _vector_indexes(
         self, previous: Manifest | None, dim: int, expected: int, sample: np.ndarray

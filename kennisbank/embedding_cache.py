@@ -7,7 +7,7 @@ a crash or a taxonomy change costs almost nothing in embedding time.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,8 @@ import numpy as np
 from kennisbank.embedders.base import Vectors
 
 CACHE_FILE = "embeddings.sqlite"
-EmbedFn = Callable[[list[str]], Vectors]
+EncodeFn = Callable[[list[str]], Iterable[Vectors]]
+SAVE_EVERY = 16  # batches between writes of new vectors
 
 
 class EmbeddingCache:
@@ -62,16 +63,29 @@ class EmbeddingCache:
             )
 
     def embed(
-        self, texts: Sequence[str], hashes: Sequence[str], encode: EmbedFn
+        self, texts: Sequence[str], hashes: Sequence[str], encode: EncodeFn
     ) -> tuple[Vectors, int]:
-        """Vectors for texts in order, embedding only cache misses; returns (vectors, misses)."""
+        """Vectors for texts in order, embedding only cache misses; returns (vectors, misses).
+
+        New vectors are saved every SAVE_EVERY batches, so a build that is killed keeps
+        what it embedded and the next one continues from there.
+        """
         cached = self.get_many(hashes)
         missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
         if missing:
-            fresh = encode(list(missing.values()))
-            new = dict(zip(missing, fresh, strict=True))
-            self.put_many(new)
-            cached.update(new)
+            keys = list(missing)
+            position = 0
+            pending: dict[str, Vectors] = {}
+            for batch_number, vectors in enumerate(encode(list(missing.values())), start=1):
+                for vector in vectors:
+                    pending[keys[position]] = vector
+                    position += 1
+                if batch_number % SAVE_EVERY == 0:
+                    self.put_many(pending)
+                    cached.update(pending)
+                    pending = {}
+            self.put_many(pending)
+            cached.update(pending)
         rows = [cached[h] for h in hashes]
         matrix = (
             np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self._dim), np.float32)

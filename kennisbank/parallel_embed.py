@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable
-
-import numpy as np
+from collections.abc import Callable, Iterator
 
 from kennisbank.embedders import Embedder, get_embedder
 from kennisbank.embedders.base import Vectors
@@ -33,32 +31,31 @@ def _encode(texts: list[str]) -> Vectors:
     return _worker.encode_documents(texts)
 
 
-def embed_documents(
+def iter_document_vectors(
     embedder: Callable[[], Embedder],
     spec: str,
     texts: list[str],
     progress: Progress | None = None,
     workers: int | None = None,
-) -> Vectors:
-    """Document vectors in input order; parallel for large jobs of process-safe embedders.
+) -> Iterator[Vectors]:
+    """Document vectors batch by batch, in input order, so callers can save as they go.
 
-    ``embedder`` is a factory: the parent loads the model only when it embeds itself.
+    Parallel for large jobs of process-safe embedders. ``embedder`` is a factory: the
+    parent process loads the model only when it embeds itself.
     """
     workers = workers or os.cpu_count() or 1
     batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
-    parts: list[Vectors] = []
     if workers > 1 and len(texts) >= PARALLEL_MIN_TEXTS and spec == "use-multilingual":
         with mp.get_context("spawn").Pool(workers, initializer=_init, initargs=(spec,)) as pool:
             for batch, vectors in zip(batches, pool.imap(_encode, batches), strict=True):
-                parts.append(vectors)
                 if progress:
                     progress(len(batch))
-    else:
-        model = embedder()
-        for batch in batches:
-            parts.append(model.encode_documents(batch))
-            if progress:
-                progress(len(batch))
-    if not parts:
-        return np.zeros((0, embedder().dim), dtype=np.float32)
-    return np.vstack(parts)
+                yield vectors
+        return
+    model = embedder() if batches else None
+    for batch in batches:
+        assert model is not None
+        vectors = model.encode_documents(batch)
+        if progress:
+            progress(len(batch))
+        yield vectors

@@ -28,6 +28,11 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
     )
 
 
+def known_dim(spec: str) -> int | None:
+    """The vector size of a backend that fixes it, without loading the model."""
+    return 512 if spec.strip() == DEFAULT_EMBEDDER else None
+
+
 def embedder_name(spec: str) -> str:
     """The name an embedder will report, known without loading it (for manifest checks)."""
     spec = spec.strip()
@@ -53,5 +58,6 @@ __all__ = [
     "EmbedderError",
     "embedder_name",
     "get_embedder",
+    "known_dim",
     "spec_for_name",
 ]
