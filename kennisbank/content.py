@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,21 +121,8 @@ def _load_cases(
             )
         )
         files = files[:MAX_FILES]
-    first_seen: dict[str, str] = {}
-    for path in files:
-        tree.case_files += 1
-        shown = str(path)
-        if path.stem in first_seen:
-            tree.problems.append(
-                Problem(
-                    path=shown,
-                    code="duplicate-slug",
-                    message=f"slug '{path.stem}' bestaat al in "
-                    f"{first_seen[path.stem]}; kies een andere bestandsnaam",
-                )
-            )
-            continue
-        first_seen[path.stem] = shown
+    tree.case_files += len(files)
+    for path, shown in _unique_slugs(tree, files):
         tree.case_slugs.add(path.stem)
         if skip is not None and skip(path):
             continue
@@ -145,25 +132,33 @@ def _load_cases(
             tree.cases[case.slug] = case
 
 
-def _load_collections(tree: ContentTree, directory: Path) -> None:
-    assert tree.taxonomy is not None
-    # A collection may name a case file that has errors of its own: those are reported
-    # once, on the case file, rather than again on every collection that lists it.
-    known = sorted(tree.case_slugs)
+def _unique_slugs(tree: ContentTree, files: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Files with their shown path; a second file with the same slug is an error instead."""
     first_seen: dict[str, str] = {}
-    for path in content_files(directory):
-        tree.collection_files += 1
+    for path in files:
         shown = str(path)
         if path.stem in first_seen:
             tree.problems.append(
                 Problem(
                     path=shown,
                     code="duplicate-slug",
-                    message=f"slug '{path.stem}' bestaat al in {first_seen[path.stem]}",
+                    message=f"slug '{path.stem}' bestaat al in {first_seen[path.stem]}; "
+                    "kies een andere bestandsnaam",
                 )
             )
             continue
         first_seen[path.stem] = shown
+        yield path, shown
+
+
+def _load_collections(tree: ContentTree, directory: Path) -> None:
+    assert tree.taxonomy is not None
+    # A collection may name a case file that has errors of its own: those are reported
+    # once, on the case file, rather than again on every collection that lists it.
+    known = sorted(tree.case_slugs)
+    files = content_files(directory)
+    tree.collection_files += len(files)
+    for path, shown in _unique_slugs(tree, files):
         collection, document, problems = check_collection_file(path, shown, tree.taxonomy)
         tree.problems += problems
         if collection is None or document is None:
