@@ -1,43 +1,45 @@
-"""Rank fusion: turn several ranked candidate lists into one ranking.
+"""Score fusion: combine the keyword and the semantic score of every case into one.
 
-Reciprocal rank fusion (Cormack et al. 2009) uses ranks only, so it needs no calibration
-between BM25 scores and cosine similarities, which live on unrelated scales. It is the
-default because it generalises to unseen content; weights let one list count more.
+Scores arrive as arrays over case positions with NaN where a case is not in that list, so
+fusion is a few vector operations however many cases match.
+
+- Convex fusion (the default, chosen by measurement): each list is scaled to [0, 1] and the
+  two are mixed with weight ``alpha``. It keeps the size of the gap between a strong and a
+  weak semantic match, which matters for paraphrases whose words match nothing specific.
+- Reciprocal rank fusion (Cormack et al. 2009) uses ranks only; kept for comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numpy as np
+import numpy.typing as npt
 
+Scores = npt.NDArray[np.float64]
 RRF_K = 60.0
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float], k: float = RRF_K
-) -> dict[int, float]:
-    """Fused score per item: sum of weight / (k + rank) over the lists it appears in."""
-    scores: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return scores
-
-
-def convex_fusion(
-    lexical: dict[int, float], semantic: dict[int, float], alpha: float, floor: float = 0.0
-) -> dict[int, float]:
+def convex_fusion(lexical: Scores, semantic: Scores, alpha: float, floor: float = 0.0) -> Scores:
     """alpha * semantic + (1 - alpha) * lexical, each scaled to [0, 1] within its list.
 
-    Lexical BM25 is divided by the list's best score (BM25 has no fixed scale); cosine is
-    scaled between ``floor`` (unrelated) and the best match, so a query whose best passage
-    is only weakly related does not get a full semantic vote for it.
+    BM25 is divided by the query's best BM25 (it has no fixed scale); cosine is scaled
+    between ``floor`` (unrelated) and the best match, so a query whose best passage is only
+    weakly related does not give it a full semantic vote. NaN (not in a list) counts as 0.
     """
-    top_lexical = max(lexical.values(), default=0.0) or 1.0
-    top_semantic = max(semantic.values(), default=floor)
-    span = max(top_semantic - floor, 1e-6)
-    items = set(lexical) | set(semantic)
-    return {
-        item: alpha * max(semantic.get(item, floor) - floor, 0.0) / span
-        + (1 - alpha) * lexical.get(item, 0.0) / top_lexical
-        for item in items
-    }
+    fused = np.zeros(lexical.shape, dtype=np.float64)
+    if np.any(~np.isnan(lexical)):
+        top = float(np.nanmax(lexical)) or 1.0
+        fused += (1 - alpha) * np.nan_to_num(lexical / top)
+    if np.any(~np.isnan(semantic)):
+        span = max(float(np.nanmax(semantic)) - floor, 1e-6)
+        fused += alpha * np.nan_to_num(np.clip((semantic - floor) / span, 0.0, None))
+    return fused
+
+
+def reciprocal_rank_fusion(lists: list[Scores], weights: list[float], k: float = RRF_K) -> Scores:
+    """Sum over lists of weight / (k + rank), rank 1 being the list's best score."""
+    fused = np.zeros(lists[0].shape, dtype=np.float64)
+    for scores, weight in zip(lists, weights, strict=True):
+        present = np.flatnonzero(~np.isnan(scores))
+        ranked = present[np.argsort(-scores[present], kind="stable")]
+        fused[ranked] += weight / (k + np.arange(1, len(ranked) + 1))
+    return fused

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
+import numpy.typing as npt
+
 from kennisbank.analysis import query_terms
 
 # BM25 weights per column, in FTS column order: title, summary, tags, body, compound parts.
@@ -21,14 +24,17 @@ def match_expression(terms: list[str]) -> str:
 
 def lexical_scores(
     conn: sqlite3.Connection, query: str, weights: tuple[float, ...] = FIELD_WEIGHTS
-) -> dict[int, float]:
-    """Every case matching any query term, with a BM25 score (higher is better)."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Every case matching any query term: (case ids, BM25 scores, higher is better)."""
     terms = query_terms(query)
     if not terms:
-        return {}
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     placeholders = ", ".join("?" * len(weights))
     rows = conn.execute(
         f"SELECT rowid, -bm25(cases_fts, {placeholders}) FROM cases_fts WHERE cases_fts MATCH ?",
         (*weights, match_expression(terms)),
-    )
-    return {int(rowid): float(score) for rowid, score in rows}
+    ).fetchall()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    ids, scores = zip(*rows, strict=True)
+    return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from kennisbank.embedders import Embedder, get_embedder, spec_for_name
 from kennisbank.facets import FacetTable, Mask
-from kennisbank.fusion import convex_fusion, reciprocal_rank_fusion
+from kennisbank.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.lexical import lexical_scores
 from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
 from kennisbank.ranking import RankingConfig
@@ -135,6 +136,7 @@ class Searcher:
             range(len(rows)), key=lambda i: (rows[i]["sort_date"], rows[i]["slug"]), reverse=True
         )
         self.newest_first = np.asarray(newest, dtype=np.int64)
+        self.slug_rank = np.argsort(np.argsort(np.asarray(self.slugs, dtype=object)))
         meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         self.taxonomy = Taxonomy.model_validate(
             json.loads(meta.get("taxonomy", "{}")) or {"vocabularies": {}}
@@ -163,12 +165,12 @@ class Searcher:
         allowed = self.facets.filter_mask(filters)
         if not query:
             matched = np.ones(len(self.slugs), dtype=bool)
-            order = [int(p) for p in self.newest_first if allowed[p]]
-            scores = dict.fromkeys(order, 0.0)
+            order = self.newest_first[allowed[self.newest_first]]
+            scores: Scores = np.zeros(len(self.slugs))
             similarity: dict[int, float] = {}
         else:
             matched, order, scores, similarity = self._rank(query, params.mode, allowed)
-        page = order[params.offset : params.offset + params.k]
+        page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
         return SearchResult(
             query=query,
@@ -183,46 +185,38 @@ class Searcher:
 
     def _rank(
         self, query: str, mode: Mode, allowed: Mask
-    ) -> tuple[Mask, list[int], dict[int, float], dict[int, float]]:
+    ) -> tuple[Mask, npt.NDArray[np.int64], Scores, dict[int, float]]:
+        """Result set, its order (best first), fused scores and per-passage similarity."""
         size = len(self.slugs)
-        lexical: dict[int, float] = {}
-        semantic: dict[int, float] = {}
+        lexical: Scores = np.full(size, np.nan)
+        semantic: Scores = np.full(size, np.nan)
+        close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            for case_id, score in lexical_scores(
-                self.conn, query, self.ranking.field_weights
-            ).items():
-                lexical[int(np.searchsorted(self.case_ids, case_id))] = score
-        close: set[int] = set()
+            case_ids, scores = lexical_scores(self.conn, query, self.ranking.field_weights)
+            lexical[np.searchsorted(self.case_ids, case_ids)] = scores
         if mode in ("hybrid", "semantic"):
             semantic, close, similarity = self._semantic(query, allowed)
-        matched = np.zeros(size, dtype=bool)
-        matched[list(lexical)] = True
+        matched = ~np.isnan(lexical)
         # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
         # keyword side there is nothing else to decide membership.
-        matched[list(semantic if mode == "semantic" else close)] = True
-        lexical_rank = sorted((p for p in lexical if allowed[p]), key=lambda p: -lexical[p])
-        semantic_rank = sorted((p for p in semantic if allowed[p]), key=lambda p: -semantic[p])
+        matched |= ~np.isnan(semantic) if mode == "semantic" else close
+        lexical[~allowed] = np.nan  # scale and rank within what the filters allow
+        semantic[~allowed] = np.nan
         config = self.ranking
         if config.fusion == "convex":
-            fused = convex_fusion(
-                {p: lexical[p] for p in lexical_rank},
-                {p: semantic[p] for p in semantic_rank},
-                config.alpha,
-                config.semantic_floor,
-            )
+            fused = convex_fusion(lexical, semantic, config.alpha, config.semantic_floor)
         else:
             fused = reciprocal_rank_fusion(
-                [lexical_rank, semantic_rank],
+                [lexical, semantic],
                 [config.lexical_weight, config.semantic_weight],
                 config.rrf_k,
             )
-        order = sorted((p for p in fused if matched[p]), key=lambda p: (-fused[p], self.slugs[p]))
+        members = np.flatnonzero(matched & allowed)
+        order = members[np.lexsort((self.slug_rank[members], -fused[members]))]
         return matched, order, fused, similarity
 
-    def _semantic(
-        self, query: str, allowed: Mask | None
-    ) -> tuple[dict[int, float], set[int], dict[int, float]]:
+    def _semantic(self, query: str, allowed: Mask | None) -> tuple[Scores, Mask, dict[int, float]]:
         """Semantic candidates: best passage score per case, the close ones, and per passage.
 
         The nearest ``semantic_candidates`` passages are ranked; when filters are active a
@@ -234,7 +228,8 @@ class Searcher:
         config = self.ranking
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
-            return {}, set(), {}
+            empty: Scores = np.full(len(self.slugs), np.nan)
+            return empty, np.zeros(len(self.slugs), dtype=bool), {}
         cutoff = max(config.semantic_floor, config.semantic_relative * float(scores.max()))
         if allowed is not None and not allowed.all():
             bitmap = np.zeros(int(self.passage_ids[-1]) + 1, dtype=bool)
@@ -246,17 +241,18 @@ class Searcher:
             ids = np.concatenate([ids, more_ids])
         per_passage = dict(zip(ids.tolist(), scores.tolist(), strict=True))
         unique_ids = np.fromiter(per_passage, dtype=np.int64, count=len(per_passage))
+        unique_scores = np.fromiter(per_passage.values(), dtype=np.float64, count=len(per_passage))
         positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
-        top_two: dict[int, list[float]] = {}
-        for position, score in zip(positions.tolist(), per_passage.values(), strict=True):
-            pair = top_two.setdefault(position, [-2.0, 0.0])
-            if score > pair[0]:
-                pair[0], pair[1] = score, max(pair[0], 0.0)
-            elif score > pair[1]:
-                pair[1] = score
-        close = {p for p, pair in top_two.items() if pair[0] >= cutoff}
-        share = config.second_passage
-        best = {p: pair[0] + share * pair[1] for p, pair in top_two.items()}
+        best: Scores = np.full(len(self.slugs), -np.inf)
+        np.maximum.at(best, positions, unique_scores)
+        if config.second_passage:
+            # second best per case: the best of what remains once each case's best is removed
+            is_best = unique_scores >= best[positions]
+            second: Scores = np.full(len(self.slugs), -np.inf)
+            np.maximum.at(second, positions[~is_best], unique_scores[~is_best])
+            best = best + config.second_passage * np.maximum(second, 0.0)
+        close = best >= cutoff
+        best[np.isinf(best)] = np.nan
         return best, close, per_passage
 
     def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
@@ -279,7 +275,7 @@ class Searcher:
                 "region", regions
             )
         order: list[int] = []
-        similarity: dict[int, float] = {}
+        similarity: Scores = np.zeros(len(self.slugs))
         for score, other in zip(scores.tolist(), ids.tolist(), strict=True):
             other_position = int(np.searchsorted(self.case_ids, other))
             if other_position != position and wanted[other_position]:
@@ -290,7 +286,7 @@ class Searcher:
         return self._hits(order, similarity, "", {})
 
     def _hits(
-        self, page: list[int], scores: dict[int, float], query: str, similarity: dict[int, float]
+        self, page: list[int], scores: Scores, query: str, similarity: dict[int, float]
     ) -> list[SearchHit]:
         if not page:
             return []
@@ -326,7 +322,7 @@ class Searcher:
                     slug=row["slug"],
                     title=row["title"],
                     summary=row["summary"],
-                    score=round(scores.get(position, 0.0), 6),
+                    score=round(float(scores[position]), 6),
                     principles=data["principles"],
                     regions=data["regions"],
                     partners=data["partners"],
