@@ -10,6 +10,7 @@ One OpenMP thread: for one query at a time it is faster than two on this machine
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,11 @@ class VectorIndex:
         quantizer = faiss.IndexFlatIP(dim)
         ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         ivf.cp.max_points_per_centroid = 64  # bounded training time
-        ivf.train(sample)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # training is one big batch job
+        try:
+            ivf.train(sample)
+        finally:
+            faiss.omp_set_num_threads(1)
         ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
         return cls(ivf)
 
