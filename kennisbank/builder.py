@@ -98,11 +98,16 @@ def build_index(
     embedder: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    full: bool = False,
 ) -> BuildReport:
-    """Build or update the index; raises ContentError (invalid content) or BuildError."""
+    """Build or update the index; raises ContentError (invalid content) or BuildError.
+
+    ``full`` rebuilds every case from its file instead of updating the current version
+    (embeddings still come from the cache): for after a change in kennisbank itself.
+    """
     started = time.perf_counter()
     with build_lock(index_dir):
-        report = _Build(content_dir, index_dir, embedder, progress, workers).run()
+        report = _Build(content_dir, index_dir, embedder, progress, workers, full).run()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -115,8 +120,10 @@ class _Build:
         embedder: str | None,
         progress: Progress | None,
         workers: int | None,
+        full: bool = False,
     ) -> None:
         self.content_dir = content_dir
+        self.full = full
         self.index_dir = index_dir
         self.progress = progress or (lambda stage, done, total: None)
         self.workers = workers
@@ -133,7 +140,7 @@ class _Build:
         return self._embedder
 
     def run(self) -> BuildReport:
-        previous = self.previous
+        previous = None if self.full else self.previous
         if previous and (previous.embedder != self.name or previous.analyzer != ANALYZER_VERSION):
             previous = None
         old_files = _old_files(previous, self.index_dir)

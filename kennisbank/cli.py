@@ -102,6 +102,9 @@ def build(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Alleen fouten tonen.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Alles opnieuw opbouwen (inbeddingen uit de cache).")
+    ] = False,
 ) -> None:
     """Bouw of werk de index bij (incrementeel: alleen wat veranderd is)."""
     from kennisbank.builder import BuildError, build_index
@@ -111,7 +114,7 @@ def build(
 
     try:
         with _progress(quiet) as progress:
-            report = build_index(content, index, embedder=embedder, progress=progress)
+            report = build_index(content, index, embedder=embedder, progress=progress, full=full)
     except ContentError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)
