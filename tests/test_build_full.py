@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import ContentTreeFactory, valid_case_text
 from typer.testing import CliRunner
 
-from conftest import ContentTreeFactory, valid_case_text
 from kennisbank.builder import build_index
 from kennisbank.cli import app
 from kennisbank.manifest import read_manifest
