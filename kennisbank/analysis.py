@@ -272,7 +272,7 @@ def tokens(text: str) -> list[Token]:
     """Words of a text with their offsets; stop words and one-letter words are dropped."""
     folded = normalize(text)
     origin: list[int] | None = None
-    if not text.isascii():
+    if not text.isascii() and not _keeps_offsets(text):
         # Folding may change lengths (a ligature, a separate accent mark, and both can
         # cancel out): map every folded position back to the character it came from.
         pieces: list[str] = []
@@ -293,6 +293,11 @@ def tokens(text: str) -> list[Token]:
             start, end = origin[start], _end_offset(text, origin[end])
         result.append(Token(start, end, stem(word), word))
     return result
+
+
+def _keeps_offsets(text: str) -> bool:
+    """Whether every character folds to exactly one character (é -> e, but not ĳ -> ij)."""
+    return all(len(normalize(ch)) == 1 for ch in set(text))
 
 
 def _end_offset(text: str, end: int) -> int:

@@ -26,5 +26,8 @@ class RankingConfig(BaseModel):
     semantic_relative: float = Field(default=0.65, ge=0, le=1)
     # Passages taken from FAISS per query.
     semantic_candidates: int = Field(default=256, ge=10, le=10_000)
+    # Query terms found in more than this share of all cases are not matched (at 0.5
+    # FTS5's BM25 gives them an IDF of zero anyway).
+    max_term_share: float = Field(default=0.5, gt=0, le=1)
     # Score of a case: best passage plus this share of its second best.
     second_passage: float = Field(default=0.0, ge=0, le=1)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from kennisbank.embedders import Embedder, get_embedder, spec_for_name
 from kennisbank.facets import FacetTable, Mask
 from kennisbank.fusion import Scores, convex_fusion, reciprocal_rank_fusion
-from kennisbank.lexical import lexical_scores
+from kennisbank.lexical import document_frequencies, lexical_scores
 from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
 from kennisbank.ranking import RankingConfig
 from kennisbank.snippets import Snippet, choose_passage, make_snippet
@@ -102,6 +102,7 @@ class Searcher:
             )
         try:
             self.conn = open_readonly(folder / DB_FILE)
+            self.frequencies = document_frequencies(self.conn)
             self._load_tables()
             from kennisbank.builder import CASES_FILE, PASSAGES_FILE
 
@@ -193,7 +194,14 @@ class Searcher:
         close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            case_ids, scores = lexical_scores(self.conn, query, self.ranking.field_weights)
+            case_ids, scores = lexical_scores(
+                self.conn,
+                query,
+                self.frequencies,
+                size,
+                self.ranking.field_weights,
+                self.ranking.max_term_share,
+            )
             lexical[np.searchsorted(self.case_ids, case_ids)] = scores
         if mode in ("hybrid", "semantic"):
             semantic, close, similarity = self._semantic(query, allowed)

@@ -209,9 +209,11 @@ def test_empty_query_lists_every_case_newest_first(bundled_searcher: Searcher) -
 @pytest.mark.parametrize("query", ["", "hulp", "jongeren in de wijk"])
 def test_pages_are_disjoint_and_consecutive(bundled_searcher: Searcher, query: str) -> None:
     full = search(bundled_searcher, query, k=100)
-    assert full.total >= 9
-    pages = [slugs(search(bundled_searcher, query, k=4, offset=offset)) for offset in (0, 4, 8)]
-    assert [len(page) for page in pages[:2]] == [4, 4]
+    assert full.total >= 6
+    size = full.total // 3 + (full.total % 3 > 0)  # three pages, the last one shorter
+    offsets = (0, size, 2 * size)
+    pages = [slugs(search(bundled_searcher, query, k=size, offset=o)) for o in offsets]
+    assert [len(page) for page in pages[:2]] == [size, size]
     joined = [slug for page in pages for slug in page]
     assert len(joined) == len(set(joined))
     assert joined == slugs(full)[: len(joined)]
