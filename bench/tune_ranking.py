@@ -44,10 +44,9 @@ def main() -> None:
     queries = load_queries(args.queries)
     embedder = CachedEmbedder(get_embedder(args.embedder))
     grid = {
-        "fusion": ["convex", "rrf"],
+        "lexical_engine": ["bm25f"],
         "alpha": [0.5, 0.6, 0.7, 0.8],
-        "semantic_floor": [0.1, 0.2, 0.25],
-        "rrf_k": [60.0],
+        "semantic_floor": [0.15, 0.2, 0.25],
     }
     rows = []
     for values in itertools.product(*grid.values()):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25F term postings (case_terms, vocab)
 MANIFEST_FILE = "manifest.json"
 VERSIONS_DIR = "versions"
 

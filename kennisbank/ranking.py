@@ -12,7 +12,10 @@ from pydantic import BaseModel, Field
 
 
 class RankingConfig(BaseModel):
-    # BM25 weight per FTS column: title, summary, tags, body, compound parts.
+    # Keyword scorer: in-memory BM25F (fast) or FTS5's bm25 (the reference it replaced).
+    lexical_engine: Literal["bm25f", "fts5"] = "bm25f"
+    # FTS5 engine only: BM25 weight per column (title, summary, tags, body, compound parts).
+    # BM25F applies kennisbank.lexical.FIELD_WEIGHTS when the index is built.
     field_weights: tuple[float, float, float, float, float] = (4.0, 2.0, 2.0, 1.0, 0.5)
     fusion: Literal["rrf", "convex"] = "convex"
     rrf_k: float = Field(default=60.0, gt=0)

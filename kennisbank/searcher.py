@@ -21,10 +21,12 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field
 
+from kennisbank.analysis import query_terms
+from kennisbank.bm25 import TermIndex
 from kennisbank.embedders import Embedder, get_embedder, spec_for_name
 from kennisbank.facets import FacetTable, Mask
 from kennisbank.fusion import Scores, convex_fusion, reciprocal_rank_fusion
-from kennisbank.lexical import document_frequencies, lexical_scores
+from kennisbank.lexical import fts5_scores, informative_terms
 from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
 from kennisbank.ranking import RankingConfig
 from kennisbank.snippets import Snippet, choose_passage, make_snippet
@@ -102,7 +104,7 @@ class Searcher:
             )
         try:
             self.conn = open_readonly(folder / DB_FILE)
-            self.frequencies = document_frequencies(self.conn)
+
             self._load_tables()
             from kennisbank.builder import CASES_FILE, PASSAGES_FILE
 
@@ -154,6 +156,7 @@ class Searcher:
             ),
             {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
         )
+        self.terms = TermIndex(self.conn, self.case_ids)
         passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
         self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
         self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
@@ -194,15 +197,7 @@ class Searcher:
         close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
         if mode in ("hybrid", "lexical"):
-            case_ids, scores = lexical_scores(
-                self.conn,
-                query,
-                self.frequencies,
-                size,
-                self.ranking.field_weights,
-                self.ranking.max_term_share,
-            )
-            lexical[np.searchsorted(self.case_ids, case_ids)] = scores
+            lexical = self._lexical(query)
         if mode in ("hybrid", "semantic"):
             semantic, close, similarity = self._semantic(query, allowed)
         matched = ~np.isnan(lexical)
@@ -223,6 +218,18 @@ class Searcher:
         members = np.flatnonzero(matched & allowed)
         order = members[np.lexsort((self.slug_rank[members], -fused[members]))]
         return matched, order, fused, similarity
+
+    def _lexical(self, query: str) -> Scores:
+        """Keyword scores per case position (NaN: no informative query term matches)."""
+        terms = informative_terms(
+            query_terms(query), self.terms.frequency, len(self.slugs), self.ranking.max_term_share
+        )
+        if self.ranking.lexical_engine == "bm25f":
+            return self.terms.scores(terms)
+        scores: Scores = np.full(len(self.slugs), np.nan)
+        case_ids, values = fts5_scores(self.conn, terms, self.ranking.field_weights)
+        scores[np.searchsorted(self.case_ids, case_ids)] = values
+        return scores
 
     def _semantic(self, query: str, allowed: Mask | None) -> tuple[Scores, Mask, dict[int, float]]:
         """Semantic candidates: best passage score per case, the close ones, and per passage.
@@ -314,8 +321,6 @@ class Searcher:
                 ids,
             ):
                 passages.setdefault(row[1], []).append((row[0], row[2], row[3], row[4]))
-        from kennisbank.analysis import query_terms
-
         terms = set(query_terms(query)) if query else set()
         hits: list[SearchHit] = []
         for position, case_id in zip(page, ids, strict=True):

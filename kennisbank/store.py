@@ -17,6 +17,8 @@ from typing import Any
 import sqlite_utils
 
 from kennisbank.analysis import analyze
+from kennisbank.bm25 import encode_terms
+from kennisbank.lexical import FIELD_WEIGHTS
 from kennisbank.models import Case, Collection
 from kennisbank.passages import Passage
 from kennisbank.taxonomy import FACET_FIELDS
@@ -45,6 +47,10 @@ CREATE INDEX IF NOT EXISTS passages_by_case ON passages(case_id);
 CREATE TABLE IF NOT EXISTS collections (
     slug TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, data TEXT NOT NULL,
     body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS case_terms (
+    case_id INTEGER PRIMARY KEY REFERENCES cases(id), length REAL NOT NULL,
+    terms BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(
     title, summary, tags, body, parts, tokenize = 'unicode61 remove_diacritics 0');
 """
@@ -99,6 +105,7 @@ def delete_case(db: sqlite_utils.Database, case_id: int) -> list[int]:
         ("passages", "case_id"),
         ("facets", "case_id"),
         ("cases_fts", "rowid"),
+        ("case_terms", "case_id"),
         ("cases", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", [case_id])
@@ -120,6 +127,8 @@ def insert_cases(
     facets: list[dict[str, Any]] = []
     passage_rows: list[dict[str, Any]] = []
     fts_rows: list[tuple[Any, ...]] = []
+    term_rows: list[tuple[int, float, bytes]] = []
+    vocabulary = Vocabulary(db)
     allocated: list[tuple[int, list[int]]] = []
     for case, passages in items:
         case_id = next_case
@@ -143,7 +152,9 @@ def insert_cases(
             for field in FACET_FIELDS
             for value in getattr(case, field)
         ]
-        fts_rows.append((case_id, *fts_columns(case, passages)))
+        columns = fts_columns(case, passages)
+        fts_rows.append((case_id, *columns))
+        term_rows.append((case_id, *vocabulary.weighted_terms(columns)))
         ids = list(range(next_passage, next_passage + len(passages)))
         next_passage += len(passages)
         passage_rows += [
@@ -167,7 +178,36 @@ def insert_cases(
         "VALUES (?, ?, ?, ?, ?, ?)",
         fts_rows,
     )
+    db.conn.executemany("INSERT INTO case_terms VALUES (?, ?, ?)", term_rows)
+    vocabulary.save()
     return allocated
+
+
+class Vocabulary:
+    """Stable term ids for the BM25F postings (new terms get new ids; none is reused)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.ids: dict[str, int] = dict(db.execute("SELECT term, id FROM vocab").fetchall())
+        self.new: list[tuple[str, int]] = []
+
+    def weighted_terms(self, columns: tuple[str, ...]) -> tuple[float, bytes]:
+        """(weighted length, blob of term ids and field-weighted frequencies) of a case."""
+        weights: dict[int, float] = {}
+        length = 0.0
+        for text, weight in zip(columns, FIELD_WEIGHTS, strict=True):
+            for term in text.split():
+                term_id = self.ids.get(term)
+                if term_id is None:
+                    term_id = self.ids[term] = len(self.ids)
+                    self.new.append((term, term_id))
+                weights[term_id] = weights.get(term_id, 0.0) + weight
+                length += weight
+        return length, encode_terms(list(weights), list(weights.values()))
+
+    def save(self) -> None:
+        self.db.conn.executemany("INSERT INTO vocab VALUES (?, ?)", self.new)
+        self.new = []
 
 
 def _next_id(db: sqlite_utils.Database, table: str) -> int:
