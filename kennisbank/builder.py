@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,7 +44,9 @@ from kennisbank.manifest import (
     VERSIONS_DIR,
     IndexUnavailable,
     Manifest,
+    file_digest,
     read_manifest,
+    verify_files,
     write_manifest,
 )
 from kennisbank.parallel_embed import iter_document_vectors
@@ -171,10 +174,15 @@ class _Build:
         try:
             return self._write_version(work, previous, tree, states, fingerprint)
         except OSError as exc:
+            where = exc.filename2 or exc.filename or work
             raise BuildError(
-                f"build mislukt: {exc.strerror or exc} ({exc.filename or work}); "
-                "de vorige index blijft in gebruik"
+                f"build mislukt: {exc.strerror or exc} ({where}); de vorige index blijft in gebruik"
             ) from exc
+        except (sqlite3.Error, RuntimeError) as exc:  # SQLite or FAISS could not write
+            raise BuildError(
+                f"build mislukt: {exc} ({work}); de vorige index blijft in gebruik"
+            ) from exc
+
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -245,6 +253,9 @@ class _Build:
         db.close()
         passage_index.save(work / PASSAGES_FILE)
         case_index.save(work / CASES_FILE)
+        manifest.files = {
+            name: file_digest(work / name) for name in (DB_FILE, PASSAGES_FILE, CASES_FILE)
+        }
         write_manifest(manifest, work)
         final = self.index_dir / VERSIONS_DIR / version
         work.replace(final)
@@ -309,13 +320,16 @@ def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray
 
 
 def _usable_previous(index_dir: Path) -> Manifest | None:
+    """The current version if it is intact; a damaged one is rebuilt, not updated."""
     try:
         manifest = read_manifest(index_dir)
+        folder = manifest.version_dir(index_dir)
+        if not all((folder / n).is_file() for n in (DB_FILE, PASSAGES_FILE, CASES_FILE)):
+            return None
+        verify_files(manifest, folder)
     except IndexUnavailable:
         return None
-    folder = manifest.version_dir(index_dir)
-    needed = (DB_FILE, PASSAGES_FILE, CASES_FILE)
-    return manifest if all((folder / name).is_file() for name in needed) else None
+    return manifest
 
 
 def _old_files(previous: Manifest | None, index_dir: Path) -> dict[str, FileState]:
@@ -324,6 +338,8 @@ def _old_files(previous: Manifest | None, index_dir: Path) -> dict[str, FileStat
     database = sqlite_utils.Database(previous.version_dir(index_dir) / DB_FILE)
     try:
         return read_files(database)
+    except sqlite3.Error:
+        return {}
     finally:
         database.close()
 

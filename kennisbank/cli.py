@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from kennisbank.searcher import Searcher
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Kennisbank: praktijkvoorbeelden uit het sociaal domein, doorzoekbaar.",
@@ -154,14 +156,16 @@ def search(
     from kennisbank.searcher import SearchParams
 
     searcher = _open_searcher(index)
-    result = searcher.search(
-        SearchParams(
-            query=query,
-            k=k,
-            principle=principle or [],
-            region=region or [],
-            partner=partner or [],
-            snippets=not as_json,
+    result = _guard(
+        lambda: searcher.search(
+            SearchParams(
+                query=query,
+                k=k,
+                principle=principle or [],
+                region=region or [],
+                partner=partner or [],
+                snippets=not as_json,
+            )
         )
     )
     if as_json:
@@ -193,7 +197,8 @@ def evaluate(
         judged = load_queries(queries)
     except (OSError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    report = run_eval(_open_searcher(index), judged, k=k, mode=mode)  # type: ignore[arg-type]
+    searcher = _open_searcher(index)
+    report = _guard(lambda: run_eval(searcher, judged, k=k, mode=mode))  # type: ignore[arg-type]
     typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
@@ -231,6 +236,16 @@ def serve(
         log_level="info",
         proxy_headers=True,
     )
+
+
+def _guard(call: Callable[[], T]) -> T:
+    """Run a search; an index that fails while answering gives one line, not a traceback."""
+    from kennisbank.manifest import IndexUnavailable
+
+    try:
+        return call()
+    except IndexUnavailable as exc:
+        raise _fail(str(exc)) from None
 
 
 def _open_searcher(index: Path) -> Searcher:

@@ -33,6 +33,8 @@ class Manifest(BaseModel):
     collections: int
     passages: int
     vector_index: str
+    # sha256 and size of every file in the version folder: a damaged file is refused
+    files: dict[str, tuple[int, str]] = {}
 
     def version_dir(self, index_dir: Path) -> Path:
         return index_dir / VERSIONS_DIR / self.version
@@ -42,7 +44,9 @@ def read_manifest(index_dir: Path) -> Manifest:
     """The current manifest; IndexUnavailable with a clear message when it cannot be used."""
     path = index_dir / MANIFEST_FILE
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise IndexUnavailable(f"{path}: beschadigd manifest; bouw de index opnieuw") from None
     except FileNotFoundError:
         raise IndexUnavailable(
             f"{path}: geen index gevonden; bouw die met 'kennisbank build'"
@@ -79,3 +83,30 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """(size, sha256) of a file, read in chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def verify_files(manifest: Manifest, folder: Path) -> None:
+    """Refuse a version whose files differ from what its build recorded."""
+    for name, (size, sha) in manifest.files.items():
+        path = folder / name
+        try:
+            actual = path.stat().st_size
+            if actual != size or file_digest(path)[1] != sha:
+                raise IndexUnavailable(
+                    f"{path}: bestand is beschadigd (controlesom klopt niet); bouw de index opnieuw"
+                )
+        except OSError as exc:
+            raise IndexUnavailable(
+                f"{path}: ontbreekt of is onleesbaar ({exc.strerror}); bouw de index opnieuw"
+            ) from exc

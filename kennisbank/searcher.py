@@ -13,6 +13,7 @@ cut, so a filtered query still returns its best matches.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Literal
@@ -23,11 +24,17 @@ from pydantic import BaseModel, Field
 
 from kennisbank.analysis import query_terms
 from kennisbank.bm25 import TermIndex
-from kennisbank.embedders import Embedder, get_embedder, spec_for_name
+from kennisbank.embedders import (
+    Embedder,
+    EmbedderError,
+    get_embedder,
+    known_backend,
+    spec_for_name,
+)
 from kennisbank.facets import FacetTable, Mask
 from kennisbank.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.lexical import fts5_scores, informative_terms
-from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest
+from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest, verify_files
 from kennisbank.ranking import RankingConfig
 from kennisbank.snippets import Snippet, choose_passage, make_snippet
 from kennisbank.store import DB_FILE, open_readonly
@@ -102,9 +109,14 @@ class Searcher:
                 f"{index_dir}: index is gebouwd met embedder '{self.manifest.embedder}', "
                 f"deze zoekmachine gebruikt '{embedder.name}'; bouw de index opnieuw"
             )
+        if not known_backend(self.manifest.embedder):
+            raise IndexUnavailable(
+                f"{index_dir / 'manifest.json'}: onbekende embedder "
+                f"'{self.manifest.embedder[:80]}'; bouw de index opnieuw"
+            )
+        verify_files(self.manifest, folder)
         try:
             self.conn = open_readonly(folder / DB_FILE)
-
             self._load_tables()
             from kennisbank.builder import CASES_FILE, PASSAGES_FILE
 
@@ -126,8 +138,14 @@ class Searcher:
         return self.manifest.version
 
     def embedder(self) -> Embedder:
+        """The query embedder, loaded on first use; IndexUnavailable when it cannot load."""
         if self._embedder is None:
-            self._embedder = get_embedder(spec_for_name(self.manifest.embedder), threads=1)
+            try:
+                self._embedder = get_embedder(spec_for_name(self.manifest.embedder), threads=1)
+            except EmbedderError as exc:
+                raise IndexUnavailable(
+                    f"embedder van de index kan niet geladen worden: {exc}"
+                ) from exc
         return self._embedder
 
     def _load_tables(self) -> None:
@@ -162,7 +180,17 @@ class Searcher:
         self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
 
     def search(self, params: SearchParams) -> SearchResult:
-        """Run one search; never raises for any query text or filter value."""
+        """Run one search; never raises for any query text or filter value.
+
+        A database that fails while answering (damage the checksums could not see, a
+        vanished file) raises IndexUnavailable, which callers turn into a clear message.
+        """
+        try:
+            return self._search(params)
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(f"{self.manifest.version}: index onleesbaar ({exc})") from exc
+
+    def _search(self, params: SearchParams) -> SearchResult:
         started = time.perf_counter()
         query = clean_query(params.query)
         filters = params.filters()

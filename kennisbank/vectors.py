@@ -76,7 +76,10 @@ class VectorIndex:
         return int(self._index.d)
 
     def save(self, path: Path) -> None:
-        _faiss().write_index(self._index, str(path))
+        try:
+            _faiss().write_index(self._index, str(path))
+        except RuntimeError as exc:  # FAISS reports write errors (a full disk) this way
+            raise OSError(f"vectoren niet geschreven: {exc}".splitlines()[0]) from exc
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
         if len(ids):

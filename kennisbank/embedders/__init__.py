@@ -28,6 +28,11 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
     )
 
 
+def known_backend(name: str) -> bool:
+    """Whether an embedder name (from a manifest) names a backend this version has."""
+    return name == DEFAULT_EMBEDDER or (name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX))
+
+
 def known_dim(spec: str) -> int | None:
     """The vector size of a backend that fixes it, without loading the model."""
     return 512 if spec.strip() == DEFAULT_EMBEDDER else None
@@ -58,6 +63,7 @@ __all__ = [
     "EmbedderError",
     "embedder_name",
     "get_embedder",
+    "known_backend",
     "known_dim",
     "spec_for_name",
 ]

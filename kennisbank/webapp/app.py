@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kennisbank import __version__
+from kennisbank.manifest import IndexUnavailable
 from kennisbank.webapp import routes_api, routes_pages
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
@@ -84,6 +85,14 @@ def _install_handlers(app: FastAPI) -> None:
                 headers=getattr(exc, "headers", None),
             )
         return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(IndexUnavailable)
+    async def index_unavailable(request: Request, exc: IndexUnavailable) -> Response:
+        log.error("index onbruikbaar: %s", exc)
+        detail = "De index is tijdelijk niet beschikbaar. Probeer het later opnieuw."
+        if _wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=503)
+        return _error_page(request, 503, detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

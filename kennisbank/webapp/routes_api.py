@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from kennisbank.catalog import count_cases, list_cases
 from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
@@ -16,7 +17,20 @@ from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.pages import case_page, collection_page
 
-router = APIRouter()
+
+class Problem(BaseModel):
+    """An error answer: a Dutch message for people and scripts."""
+
+    detail: str
+
+
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "Er is (nog) geen bruikbare index."}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Geen voorbeeld of collectie met deze slug."}
+}
+router = APIRouter(responses=UNAVAILABLE)
 
 IdList = Annotated[list[str], Query(max_length=50)]
 EXPORT_FIELDS = (
@@ -46,7 +60,15 @@ def check_ids(searcher: Searcher, **selected: list[str]) -> None:
         unknown = [v for v in values if v not in valid]
         if unknown:
             raise HTTPException(
-                422, f"onbekende {name}: {', '.join(unknown)}; geldig: {', '.join(valid)}"
+                422,
+                [
+                    {
+                        "loc": ["query", name],
+                        "type": "value_error",
+                        "msg": f"onbekende {name}: {', '.join(unknown)[:200]}; geldig: "
+                        f"{', '.join(valid)}",
+                    }
+                ],
             )
 
 
@@ -78,7 +100,7 @@ def api_search(
 def api_cases(
     searcher: SearcherDep,
     settings: SettingsDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
     """Alle voorbeelden, nieuwste eerst, per pagina."""
@@ -93,7 +115,7 @@ def api_cases(
     }
 
 
-@router.get("/api/cases/{slug}", tags=["voorbeelden"])
+@router.get("/api/cases/{slug}", tags=["voorbeelden"], responses=NOT_FOUND)
 def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Eén voorbeeld: alle velden, de tekst als HTML en de URL."""
     page = case_page(searcher, slug, settings)
@@ -102,7 +124,7 @@ def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[st
     return data
 
 
-@router.get("/api/collections/{slug}", tags=["collecties"])
+@router.get("/api/collections/{slug}", tags=["collecties"], responses=NOT_FOUND)
 def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
     return collection_json(collection_page(searcher, slug, settings), settings)
@@ -129,7 +151,12 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
     )
 
 
-@router.get("/export/cases.csv", tags=["export"])
+@router.get(
+    "/export/cases.csv",
+    tags=["export"],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV met licentieveld."}},
+)
 def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
     cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
     buffer = io.StringIO()
