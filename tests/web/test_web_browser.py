@@ -81,10 +81,10 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while not self.server.started:
             assert self.thread.is_alive(), "uvicorn stopped while starting"
-            assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
+            assert time.monotonic() < deadline, "uvicorn did not start within 90 s"
             time.sleep(0.02)
         return self
 
@@ -144,7 +144,7 @@ def new_context(browser: Browser, **options: Any) -> BrowserContext:
     options.setdefault("viewport", {"width": 1280, "height": 900})
     options.setdefault("locale", "nl-NL")
     context = browser.new_context(**options)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(45_000)
     return context
 
 
