@@ -20,7 +20,10 @@ import numpy.typing as npt
 from kennisbank.embedders.base import Vectors
 
 FLAT_LIMIT = 20_000
-DEFAULT_NPROBE = 24
+# Lists scanned per query, as a share of all lists: measured at 10k cases (nlist 1055),
+# 9 % (nprobe 96) gives recall@10 0.96 against an exact scan in 1.0 ms; 2 % gave 0.87.
+NPROBE_SHARE = 0.09
+NPROBE_RANGE = (16, 512)
 Ids = npt.NDArray[np.int64]
 
 
@@ -34,12 +37,14 @@ def _faiss() -> Any:
 class VectorIndex:
     """A FAISS index of unit vectors searched by inner product (= cosine)."""
 
-    def __init__(self, index: Any, nprobe: int = DEFAULT_NPROBE) -> None:
+    def __init__(self, index: Any, nprobe: int | None = None) -> None:
         self._index = index
-        self.nprobe = nprobe
         self._ivf = _faiss().extract_index_ivf(index) if self.kind == "ivf" else None
+        self.nprobe = nprobe or 1
         if self._ivf is not None:
-            self._ivf.nprobe = nprobe
+            low, high = NPROBE_RANGE
+            self.nprobe = nprobe or min(high, max(low, math.ceil(NPROBE_SHARE * self._ivf.nlist)))
+            self._ivf.nprobe = self.nprobe
 
     @classmethod
     def create(cls, dim: int, expected: int, sample: Vectors | None = None) -> VectorIndex:
@@ -60,7 +65,7 @@ class VectorIndex:
         return cls(ivf)
 
     @classmethod
-    def load(cls, path: Path, nprobe: int = DEFAULT_NPROBE) -> VectorIndex:
+    def load(cls, path: Path, nprobe: int | None = None) -> VectorIndex:
         return cls(_faiss().read_index(str(path)), nprobe)
 
     @property
