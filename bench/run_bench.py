@@ -15,7 +15,7 @@ For each size the corpus is generated once (``bench/make_corpus.py``, kept in
   case every time): the ``kennisbank build --quiet`` process wall time (interpreter start
   included) and, for another edit, ``build_index`` called in this process.
 - search: in-library ``Searcher.search`` wall time over a fixed workload (the judged queries,
-  cycled, with their filters), p50 and p99, and a breakdown (query encoding, FTS5, FAISS).
+  cycled, with their filters), p50 and p99, and a breakdown (query encoding, keyword scoring, FAISS).
 - peak RSS (VmHWM) of a child process that opens the searcher and runs the workload.
 - FAISS index kind and, for IVF, recall@k of the IVF search against an exact flat search
   over the same vectors.
@@ -324,7 +324,6 @@ def incremental(
 def search_latency(
     index: Path, work: list[dict[str, Any]], repeats: int
 ) -> tuple[dict[str, Any], np.ndarray]:
-    from kennisbank.lexical import lexical_scores
     from kennisbank.searcher import Searcher, SearchParams
 
     opened, searcher = timed(lambda: Searcher(index))
@@ -356,9 +355,7 @@ def search_latency(
         seconds, vector = timed(lambda item=item: embedder.encode_query(item.query))
         encode.append(seconds * 1000)
         vectors.append(vector[0])
-        seconds, _ = timed(
-            lambda item=item: lexical_scores(searcher.conn, item.query, config.field_weights)
-        )
+        seconds, _ = timed(lambda item=item: searcher._lexical(item.query))
         lexical.append(seconds * 1000)
         seconds, _ = timed(
             lambda vector=vector: searcher.passage_index.search(vector, config.semantic_candidates)
@@ -381,13 +378,13 @@ def search_latency(
         "with_results_share": with_results / (len(params) * repeats),
         "breakdown_p50_ms": {
             "encode_query": percentile(encode, 50),
-            "fts5": percentile(lexical, 50),
+            "lexical": percentile(lexical, 50),
             "faiss": percentile(vector_search, 50),
             "rest": percentile(rest, 50),
         },
         "breakdown_p99_ms": {
             "encode_query": percentile(encode, 99),
-            "fts5": percentile(lexical, 99),
+            "lexical": percentile(lexical, 99),
             "faiss": percentile(vector_search, 99),
         },
         "faiss_k": config.semantic_candidates,
@@ -728,8 +725,8 @@ def size_section(result: dict[str, Any]) -> list[str]:
         f"| search p99 (ms) | {fmt(search['p99_ms'], 2)} | USE query p99 "
         f"{base['use_query_p99_ms']:.2f} ms; ratio to floor "
         f"{ratio['search_p99_over_floor']:.2f}× |",
-        f"| search breakdown p50 (ms) | encode {breakdown['encode_query']:.2f}, FTS5 "
-        f"{breakdown['fts5']:.2f}, FAISS k={search['faiss_k']} {breakdown['faiss']:.2f}, rest "
+        f"| search breakdown p50 (ms) | encode {breakdown['encode_query']:.2f}, keyword "
+        f"{breakdown.get('lexical', breakdown.get('fts5', 0.0)):.2f}, FAISS k={search['faiss_k']} {breakdown['faiss']:.2f}, rest "
         f"(fusion, facets, hits, snippets) {breakdown['rest']:.2f} | "
         f"flat k=10 over {base['flat_vectors']} random vectors {base['flat_k10_p50_ms']:.2f} ms |",
         f"| searcher open, in-library (ms) | {search['open_s'] * 1000:.1f} | in a fresh process "
@@ -786,7 +783,7 @@ def markdown(results: dict[str, Any]) -> str:
         "analyzer's lexicon, kept by the process; its time is shown separately). The edits "
         "are reverted afterwards.",
         "- **Search**: wall time of `Searcher.search()` in-library (`time.perf_counter`), "
-        "one thread, after warm-up. The breakdown times query encoding, the FTS5 query and "
+        "one thread, after warm-up. The breakdown times query encoding, the keyword scoring and "
         "the FAISS passage search (k = `semantic_candidates`) on their own.",
         "- **RSS**: peak RSS (`VmHWM`) of a separate process that opens the searcher and "
         "runs the search workload.",
