@@ -15,7 +15,8 @@ For each size the corpus is generated once (``bench/make_corpus.py``, kept in
   case every time): the ``kennisbank build --quiet`` process wall time (interpreter start
   included) and, for another edit, ``build_index`` called in this process.
 - search: in-library ``Searcher.search`` wall time over a fixed workload (the judged queries,
-  cycled, with their filters), p50 and p99, and a breakdown (query encoding, keyword scoring, FAISS).
+  cycled, with their filters), p50 and p99, and a breakdown (query encoding, keyword scoring,
+  FAISS).
 - peak RSS (VmHWM) of a child process that opens the searcher and runs the workload.
 - FAISS index kind and, for IVF, recall@k of the IVF search against an exact flat search
   over the same vectors.
@@ -726,7 +727,8 @@ def size_section(result: dict[str, Any]) -> list[str]:
         f"{base['use_query_p99_ms']:.2f} ms; ratio to floor "
         f"{ratio['search_p99_over_floor']:.2f}× |",
         f"| search breakdown p50 (ms) | encode {breakdown['encode_query']:.2f}, keyword "
-        f"{breakdown.get('lexical', breakdown.get('fts5', 0.0)):.2f}, FAISS k={search['faiss_k']} {breakdown['faiss']:.2f}, rest "
+        f"{breakdown.get('lexical', breakdown.get('fts5', 0.0)):.2f}, "
+        f"FAISS k={search['faiss_k']} {breakdown['faiss']:.2f}, rest "
         f"(fusion, facets, hits, snippets) {breakdown['rest']:.2f} | "
         f"flat k=10 over {base['flat_vectors']} random vectors {base['flat_k10_p50_ms']:.2f} ms |",
         f"| searcher open, in-library (ms) | {search['open_s'] * 1000:.1f} | in a fresh process "
