@@ -186,6 +186,26 @@ def ensure_corpus(size: int, corpus: Path, seed: int, content: Path) -> dict[str
 def full_builds(
     size: int, corpus: Path, index: Path, args: argparse.Namespace, lift: int | None
 ) -> dict[str, Any]:
+    manifest_path = index / "manifest.json"
+    if args.keep_index and manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        log(f"full build skipped: index {manifest['version']} kept (--keep-index)")
+        return {
+            "policy": "existing",
+            "runs": [],
+            "cases": manifest["cases"],
+            "passages": manifest["passages"],
+            "embedded": [0],
+            "reused": [0],
+            "wall_s": None,
+            "embedded_per_s": None,
+            "passages_per_s": None,
+            "embed_stage_per_s": None,
+            "cores_used": None,
+            "peak_rss_mb": None,
+            "worker_peak_rss_mb": None,
+            "first_progress_s": None,
+        }
     cold = size <= args.full_build_max
     repeats = args.repeats if cold else 1
     runs = []
@@ -653,7 +673,10 @@ def size_section(result: dict[str, Any]) -> list[str]:
         f"generated in {corpus['generate_s']:.1f} s" if corpus.get("generated") else "reused"
     )
     policy = (
-        "cold: index folder and embedding cache deleted before every repeat"
+        "no build in this run: the existing index was measured (--keep-index); its build "
+        "is reported separately"
+        if build["policy"] == "existing"
+        else "cold: index folder and embedding cache deleted before every repeat"
         if build["policy"] == "cold"
         else "one build with the index versions deleted but the embedding cache kept "
         f"(warm allowed): {build['embedded'][0]} passages embedded, "
@@ -817,6 +840,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--content", type=Path, default=Path("content"))
     parser.add_argument("--queries", type=Path, default=Path("tests/data/queries.jsonl"))
     parser.add_argument("--searches", type=int, default=200, help="searches per repeat")
+    parser.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="measure an existing index instead of building it first",
+    )
     parser.add_argument(
         "--full-build-max",
         type=int,
