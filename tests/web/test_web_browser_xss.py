@@ -28,9 +28,8 @@ from kennisbank.problems import ContentError
 from kennisbank.webapp import Settings, create_app
 
 from .helpers import PLAIN_BODY, TAXONOMY
-from .test_web_browser import LiveServer, browser, free_socket, new_context
+from .test_web_browser import LiveServer, free_socket, new_context
 
-__all__ = ["browser"]  # the session's Chromium, shared with test_web_browser.py
 
 XSS_CASE = "xss-overal"
 PLAIN_CASE = "gewoon-voorbeeld"
