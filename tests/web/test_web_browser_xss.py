@@ -30,7 +30,6 @@ from kennisbank.webapp import Settings, create_app
 from .helpers import PLAIN_BODY, TAXONOMY
 from .test_web_browser import LiveServer, free_socket, new_context
 
-
 XSS_CASE = "xss-overal"
 PLAIN_CASE = "gewoon-voorbeeld"
 XSS_COLLECTION = "xss-collectie"
