@@ -39,7 +39,7 @@ class TermIndex:
     def __init__(self, conn: sqlite3.Connection, case_ids: Ints) -> None:
         self.vocabulary: dict[str, int] = dict(conn.execute("SELECT term, id FROM vocab"))
         rows = conn.execute("SELECT case_id, length, terms FROM case_terms ORDER BY case_id")
-        positions: list[Ints] = []
+        positions: list[npt.NDArray[np.int32]] = []
         ids: list[npt.NDArray[np.int32]] = []
         weights: list[npt.NDArray[np.float32]] = []
         self.lengths: Floats = np.zeros(len(case_ids))
@@ -51,7 +51,7 @@ class TermIndex:
             term_ids = np.frombuffer(blob[:half], dtype=np.int32)
             ids.append(term_ids)
             weights.append(np.frombuffer(blob[half:], dtype=np.float32))
-            positions.append(np.full(len(term_ids), position, dtype=np.int64))
+            positions.append(np.full(len(term_ids), position, dtype=np.int32))
             self.lengths[position] = length
         all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
         order = np.argsort(all_ids, kind="stable")
@@ -87,7 +87,7 @@ class TermIndex:
             term_id = self.vocabulary[term]
             span = slice(self.starts[term_id], self.starts[term_id + 1])
             cases = self.postings_case[span]
-            tf = self.postings_weight[span]
+            tf = self.postings_weight[span].astype(np.float64)
             idf = math.log(1 + (self.size - documents + 0.5) / (documents + 0.5))
             total[cases] += idf * tf * (K1 + 1) / (tf + norm[cases])
             matched[cases] = True

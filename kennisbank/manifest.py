@@ -33,8 +33,10 @@ class Manifest(BaseModel):
     collections: int
     passages: int
     vector_index: str
-    # sha256 and size of every file in the version folder: a damaged file is refused
-    files: dict[str, tuple[int, str]] = {}
+    # size, sha256 and mtime (ns) of every file in the version folder: a damaged file is
+    # refused. A file whose size and mtime are still those the build wrote is trusted without
+    # re-hashing it (as make and rsync do); any write to it changes its mtime.
+    files: dict[str, tuple[int, str, int] | tuple[int, str]] = {}
 
     def version_dir(self, index_dir: Path) -> Path:
         return index_dir / VERSIONS_DIR / self.version
@@ -85,24 +87,28 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def file_digest(path: Path) -> tuple[int, str]:
-    """(size, sha256) of a file, read in chunks."""
+def file_digest(path: Path) -> tuple[int, str, int]:
+    """(size, sha256, mtime in ns) of a file, read in chunks."""
     import hashlib
 
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-    return path.stat().st_size, digest.hexdigest()
+    stat = path.stat()
+    return stat.st_size, digest.hexdigest(), stat.st_mtime_ns
 
 
 def verify_files(manifest: Manifest, folder: Path) -> None:
     """Refuse a version whose files differ from what its build recorded."""
-    for name, (size, sha) in manifest.files.items():
+    for name, recorded in manifest.files.items():
+        size, sha = recorded[0], recorded[1]
         path = folder / name
         try:
-            actual = path.stat().st_size
-            if actual != size or file_digest(path)[1] != sha:
+            stat = path.stat()
+            if len(recorded) == 3 and (stat.st_size, stat.st_mtime_ns) == (size, recorded[2]):
+                continue
+            if stat.st_size != size or file_digest(path)[1] != sha:
                 raise IndexUnavailable(
                     f"{path}: bestand is beschadigd (controlesom klopt niet); bouw de index opnieuw"
                 )
