@@ -447,9 +447,9 @@ def stored_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
         if not count:
             continue
         ids = faiss.rev_swig_ptr(invlists.get_ids(number), count).copy()
-        codes = faiss.rev_swig_ptr(invlists.get_codes(number), count * invlists.code_size)
         all_ids.append(ids)
-        all_vectors.append(np.frombuffer(codes.copy(), dtype=np.float32).reshape(count, ivf.d))
+        # decoded by the index itself (fp16 residual codes need their centroid added back)
+        all_vectors.append(np.vstack([index.reconstruct(int(i)) for i in ids]))
     return np.concatenate(all_ids), np.vstack(all_vectors)
 
 
