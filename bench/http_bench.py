@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,12 +21,9 @@ from urllib.parse import urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from load_test import start_server  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -70,34 +64,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    port = free_port()
-    env = {**os.environ, "KENNISBANK_INDEX": str(args.index)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kennisbank.webapp:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(args.index, 1)  # waits until /healthz answers
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(600):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
             cases = client.get("/healthz").json()["cases"]
             params = workload(args.queries)
             pages = ["/zoeken?" + urlencode(_html(p), doseq=True) for p in params]
