@@ -40,8 +40,3 @@ def render_markdown(text: str) -> str:
     """HTML for a case body or collection introduction; safe to insert into a page."""
     html: str = _renderer().render(text)
     return html
-
-
-def is_safe_url(url: str) -> bool:
-    """Whether a front-matter link may be shown as a link (http or https only)."""
-    return bool(re.match(r"^https?://", url.strip(), re.IGNORECASE))

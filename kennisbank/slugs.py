@@ -27,11 +27,6 @@ class _FoldTable(dict[int, str]):
 FOLD_TABLE = _FoldTable()
 
 
-def fold_char(ch: str) -> str:
-    """One character folded (``é`` -> ``e``, a combining accent -> ``""``, ``ĳ`` -> ``ij``)."""
-    return FOLD_TABLE[ord(ch)]
-
-
 def fold_ascii(text: str) -> str:
     """Strip diacritics (``Fryslân`` -> ``Fryslan``) so Dutch text maps onto ASCII."""
     return text if text.isascii() else text.translate(FOLD_TABLE)

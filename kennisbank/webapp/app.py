@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -114,7 +113,3 @@ def _error_page(request: Request, status: int, detail: str) -> Response:
     template = "404.html" if status == 404 else "error.html"
     title = "Pagina niet gevonden" if status == 404 else "Er ging iets mis"
     return render(request, template, {"status": status, "detail": detail, "title": title}, status)
-
-
-def static_dir() -> Path:
-    return web_root() / "static"
