@@ -18,7 +18,9 @@ import argparse
 import json
 import os
 import re
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,24 +32,38 @@ from urllib.parse import urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+REBUILD_LIMIT_S = 1800
 HTML_NAMES = {"principle": "principe", "region": "regio", "partner": "partner"}
 LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("KB_URLS")) do paths[#paths + 1] = line end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
 local i = 0
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
-local bad = 0
+-- Globals, so that done() can read them from every thread.
+bad, mismatched, versions = 0, 0, {}
 response = function(status, headers, body)
   if status < 200 or status >= 300 then bad = bad + 1 end
+  local version = headers["x-kennisbank-index"] or "MISSING"
+  versions[version] = (versions[version] or 0) + 1
+  local answered = string.match(body, '"index":"([^"]+)"')
+  if answered and answered ~= version then mismatched = mismatched + 1 end
 end
 done = function(summary, latency, requests)
-  io.write(string.format("KB_RESULT %d %d %d %d %d %d %.3f %.3f %.3f\n",
+  io.write(string.format("KB_RESULT %d %d %d %d %d %.3f %.3f %.3f\n",
     summary.requests, summary.errors.connect, summary.errors.read, summary.errors.write,
-    summary.errors.timeout, summary.errors.status,
+    summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+  for _, thread in ipairs(threads) do
+    io.write(string.format("KB_CHECKS %d %d\n", thread:get("bad"), thread:get("mismatched")))
+    for version, n in pairs(thread:get("versions")) do
+      io.write(string.format("KB_VERSION %s %d\n", version, n))
+    end
+  end
 end
 """
 
@@ -125,41 +141,64 @@ def start_server(index: Path, workers: int) -> tuple[subprocess.Popen[bytes], st
     raise SystemExit("server did not start")
 
 
-def run_wrk(base: str, url_file: Path, connections: int, duration: int) -> dict[str, float]:
+def run_wrk(
+    base: str,
+    url_file: Path,
+    connections: int,
+    duration: int,
+    busy: threading.Thread | None = None,
+) -> dict[str, object]:
+    """Run wrk for `duration` s, or longer while `busy` (the rebuilds) is still running.
+
+    wrk stops and reports on SIGINT, so an open-ended run is started with a long `-d` and
+    interrupted once the minimum duration has passed and the rebuilds are done: every rebuild
+    happens under load, however long the full one takes on a busy machine.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
-    threads = min(2, connections)
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(threads),
-            "-c",
-            str(connections),
-            "-d",
-            f"{duration}s",
-            "--timeout",
-            "10s",
-            "-s",
-            script.name,
-            base,
-        ],
+    limit = duration if busy is None else duration + REBUILD_LIMIT_S
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
+    command += ["-d", f"{limit}s", "--timeout", "10s", "-s", script.name, base]
+    wrk = subprocess.Popen(
+        command,
         env={**os.environ, "KB_URLS": str(url_file)},
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        timeout=duration + 60,
-        check=True,
-    ).stdout
+    )
+    if busy is not None:
+        started = time.monotonic()
+        while time.monotonic() - started < duration or busy.is_alive():
+            if wrk.poll() is not None:
+                break
+            time.sleep(0.5)
+        wrk.send_signal(signal.SIGINT)
+    out, _ = wrk.communicate(timeout=limit + 60)
     Path(script.name).unlink()
-    line = next(x for x in out.splitlines() if x.startswith("KB_RESULT"))
-    n, conn, read, write, timeout, status, p50, p99, seconds = line.split()[1:]
+    if wrk.returncode != 0:
+        raise SystemExit(f"wrk failed ({wrk.returncode}):\n{out}")
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> dict[str, object]:
+    """The figures the Lua script's done() printed, summed over wrk's threads."""
+    lines = [line.split() for line in out.splitlines() if line.startswith("KB_")]
+    result = next(fields[1:] for fields in lines if fields[0] == "KB_RESULT")
+    n, conn, read, write, timeout, p50, p99, seconds = result
+    checks = [fields[1:] for fields in lines if fields[0] == "KB_CHECKS"]
+    versions: dict[str, int] = {}
+    for fields in lines:
+        if fields[0] == "KB_VERSION":
+            versions[fields[1]] = versions.get(fields[1], 0) + int(fields[2])
     return {
         "requests": int(n),
+        "seconds": round(float(seconds), 1),
         "requests_per_s": round(int(n) / float(seconds), 1),
         "p50_ms": float(p50),
         "p99_ms": float(p99),
-        "non_2xx": int(status),
+        "non_2xx": sum(int(bad) for bad, _ in checks),
         "socket_errors": int(conn) + int(read) + int(write) + int(timeout),
+        "body_header_mismatches": sum(int(mismatched) for _, mismatched in checks),
+        "versions_served": versions,
     }
 
 
@@ -207,15 +246,71 @@ def _build(
     )
 
 
-def check_versions(
-    base: str, versions: set[str], stop: threading.Event, seen: dict[str, int]
-) -> None:
+def check_versions(base: str, stop: threading.Event, seen: dict[str, int]) -> None:
     """Poll the API during the load, counting answers per index version (checked after)."""
     with httpx.Client(base_url=base, timeout=10) as client:
         while not stop.is_set():
             body = client.get("/api/search", params={"q": "schulden"}).json()
             seen[body["index"]] = seen.get(body["index"], 0) + 1
             time.sleep(0.05)
+
+
+def sample_rss(pid: int, stop: threading.Event, samples: list[int]) -> None:
+    """RSS of the server and its workers once a second while the load runs."""
+    while not stop.wait(1.0):
+        samples.append(rss_kb(pid))
+
+
+def one_run(
+    args: argparse.Namespace, url_file: Path, workers: int, connections: int
+) -> dict[str, object]:
+    server, base = start_server(args.index, workers)
+    try:
+        for url in url_file.read_text().splitlines()[:80]:  # warm every worker up
+            httpx.get(base + url, timeout=30)
+        row: dict[str, object] = {
+            "workers": workers,
+            "connections": connections,
+            "min_duration_s": args.duration,
+            "rss_before_kb": rss_kb(server.pid),
+        }
+        versions = {json.loads((args.index / "manifest.json").read_text())["version"]}
+        polled: dict[str, int] = {}
+        log: list[str] = []
+        samples: list[int] = []
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_rss, args=(server.pid, stop, samples))
+        poller = threading.Thread(target=check_versions, args=(base, stop, polled))
+        builder = threading.Thread(target=rebuilds, args=(args.content, args.index, versions, log))
+        sampler.start()
+        if args.rebuild:
+            poller.start()
+            builder.start()
+        row |= run_wrk(
+            base, url_file, connections, args.duration, builder if args.rebuild else None
+        )
+        stop.set()
+        for thread in (sampler, poller, builder):
+            if thread.is_alive():
+                thread.join(timeout=REBUILD_LIMIT_S)
+        row["rss_during_median_kb"] = int(statistics.median(samples)) if samples else None
+        row["rss_during_max_kb"] = max(samples, default=None)
+        if args.rebuild:
+            time.sleep(2)
+            for _ in range(200):  # every worker moves to the newest version, then measure
+                httpx.get(base + "/api/search?q=schulden", timeout=30)
+            answered = set(polled) | set(row["versions_served"])  # type: ignore[call-overload]
+            row |= {
+                "rebuilds": log,
+                "versions_built": sorted(versions),
+                "versions_polled": polled,
+                "unknown_versions": sorted(answered - versions),
+            }
+        row["rss_after_kb"] = rss_kb(server.pid)
+        return row
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def main() -> None:
@@ -225,7 +320,7 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=ROOT / "tests/data/queries.jsonl")
     parser.add_argument("--connections", type=int, nargs="+", default=[32, 128])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=60, help="minimum seconds of load")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -236,53 +331,12 @@ def main() -> None:
     results: list[dict[str, object]] = []
     for workers in args.workers:
         for connections in args.connections:
-            server, base = start_server(args.index, workers)
-            try:
-                for url in url_file.read_text().splitlines()[:40]:
-                    httpx.get(base + url, timeout=30)
-                row: dict[str, object] = {
-                    "workers": workers,
-                    "connections": connections,
-                    "duration_s": args.duration,
-                    "rss_before_kb": rss_kb(server.pid),
-                }
-                versions = {json.loads((args.index / "manifest.json").read_text())["version"]}
-                seen: dict[str, int] = {}
-                log: list[str] = []
-                stop = threading.Event()
-                threads = []
-                if args.rebuild:
-                    threads = [
-                        threading.Thread(
-                            target=rebuilds, args=(args.content, args.index, versions, log)
-                        ),
-                        threading.Thread(target=check_versions, args=(base, versions, stop, seen)),
-                    ]
-                    for thread in threads:
-                        thread.start()
-                row |= run_wrk(base, url_file, connections, args.duration)
-                row["rss_during_kb"] = rss_kb(server.pid)
-                stop.set()
-                for thread in threads:
-                    thread.join(timeout=1800)
-                if args.rebuild:
-                    time.sleep(2)
-                    for _ in range(200):  # settle on the newest version, then measure
-                        httpx.get(base + "/api/search?q=schulden", timeout=30)
-                    row |= {
-                        "rebuilds": log,
-                        "versions_answered": seen,
-                        "unknown_versions": [v for v in seen if v.startswith("UNKNOWN")],
-                    }
-                row["rss_after_kb"] = rss_kb(server.pid)
-                results.append(row)
-                print(json.dumps(row), flush=True)
-            finally:
-                server.terminate()
-                server.wait(timeout=60)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+            results.append(one_run(args, url_file, workers, connections))
+            print(json.dumps(results[-1]), flush=True)
+            if args.out:  # after every run: a long series that stops early keeps what it had
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    url_file.unlink()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 # The OpenAPI docs page loads its viewer from files FastAPI names; it gets its own policy.
+INDEX_HEADER = "X-Kennisbank-Index"
+
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:"
@@ -71,6 +73,9 @@ def _install_handlers(app: FastAPI) -> None:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        version = getattr(request.state, "index_version", None)
+        if version is not None:
+            response.headers[INDEX_HEADER] = version
         if request.url.path == "/api/docs":
             response.headers["Content-Security-Policy"] = DOCS_CSP
         return response

@@ -15,6 +15,9 @@ def get_searcher(request: Request) -> Searcher:
     searcher = request.app.state.holder.current()
     if searcher is None:
         raise HTTPException(503, "De index is niet beschikbaar. Bouw die met 'kennisbank build'.")
+    # The middleware names this version in a response header, so a client (or a load test)
+    # can check every answer, HTML included, against the versions that were built.
+    request.state.index_version = searcher.version
     return searcher  # type: ignore[no-any-return]
 
 

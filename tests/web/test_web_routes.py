@@ -788,6 +788,16 @@ def test_healthz(client: TestClient) -> None:
     assert isinstance(data["index"], str) and data["index"]
 
 
+def test_every_answer_from_the_index_names_its_version_in_a_header(client: TestClient) -> None:
+    """The load test checks every response against the built versions through this header."""
+    version = client.get("/healthz").json()["index"]
+    search = client.get("/api/search", params={"q": "schulden"})
+    assert search.headers["x-kennisbank-index"] == search.json()["index"] == version
+    for path in ("/zoeken?q=schulden", "/voorbeelden/" + case_slugs()[0], "/collecties"):
+        assert client.get(path).headers["x-kennisbank-index"] == version, path
+    assert "x-kennisbank-index" not in client.get("/static/style.css").headers
+
+
 def test_api_cases_pages_through_every_case(client: TestClient) -> None:
     seen: list[str] = []
     for offset in range(0, 25, 6):
