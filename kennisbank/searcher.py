@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import Literal
 
@@ -117,6 +118,10 @@ class Searcher:
         verify_files(self.manifest, folder)
         try:
             self.conn = open_readonly(folder / DB_FILE)
+            # sqlite3's statement cache refers back to its connection, so an unused
+            # connection waits for the cyclic GC; close it as soon as this version is
+            # dropped, so that a server swapping versions lets go of their files at once.
+            weakref.finalize(self, self.conn.close)
             self._load_tables()
             from kennisbank.builder import CASES_FILE, PASSAGES_FILE
 

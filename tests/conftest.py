@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,11 @@ def bundled_searcher(bundled_index: Path, use_embedder: Any) -> Any:
     from kennisbank.searcher import Searcher
 
     return Searcher(bundled_index, embedder=use_embedder)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll until ``condition()`` holds; fail after ``seconds`` (background work in the app)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the condition"
+        time.sleep(0.05)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import REPO_ROOT, valid_case_text
+from conftest import REPO_ROOT, valid_case_text, wait_for
 from fastapi.testclient import TestClient
 from test_build import BASE_CASES, case_file, lexical, read_json, write_tree
 from typer.testing import CliRunner
@@ -441,7 +441,8 @@ def test_a_damaged_new_version_leaves_the_last_good_one_serving(
         assert page.status_code == 200, (damage, page.status_code)
         assert "Energiecoaches bij huurders" in page.text
         assert client.get("/voorbeelden/taalcafe").status_code == 200
-    assert app.state.holder.error is not None  # the refusal is remembered for the log
+    wait_for(lambda: app.state.holder.error is not None)  # the refusal is remembered
+    assert client.get("/healthz").json()["index"] == built.version
 
 
 # --- a full disk during a build --------------------------------------------------------------

@@ -1,8 +1,8 @@
 """``serve --watch``: rebuild incrementally when a content file is saved.
 
-The rebuild runs in a background thread; the holder picks up the new version on its next
-check. An invalid save keeps the last good index serving and shows the validation errors
-on every page until the file is fixed.
+The rebuild runs in a background thread, which then opens the new version itself, so the
+next request after a save already sees it. An invalid save keeps the last good index
+serving and shows the validation errors on every page until the file is fixed.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def rebuild(holder: IndexHolder, settings: Settings) -> None:
     holder.problems = []
     if not report.up_to_date:
         log.info("index %s gebouwd: %d bijgewerkt", report.version, len(report.changed))
+    holder.refresh()
 
 
 def start_watcher(app: FastAPI, settings: Settings) -> threading.Thread:
@@ -51,7 +52,6 @@ def start_watcher(app: FastAPI, settings: Settings) -> threading.Thread:
         rebuild(holder, settings)
         for _changes in watch(settings.content, stop_event=stop, debounce=300):
             rebuild(holder, settings)
-            holder.current()
 
     thread = threading.Thread(target=loop, name="kennisbank-watch", daemon=True)
     thread.start()
