@@ -197,6 +197,12 @@ def parse_wrk(out: str) -> dict[str, object]:
         "p99_ms": float(p99),
         "non_2xx": sum(int(bad) for bad, _ in checks),
         "socket_errors": int(conn) + int(read) + int(write) + int(timeout),
+        "socket_errors_by_kind": {
+            "connect": int(conn),
+            "read": int(read),
+            "write": int(write),
+            "timeout": int(timeout),
+        },
         "body_header_mismatches": sum(int(mismatched) for _, mismatched in checks),
         "versions_served": versions,
     }
@@ -247,11 +253,17 @@ def _build(
 
 
 def check_versions(base: str, stop: threading.Event, seen: dict[str, int]) -> None:
-    """Poll the API during the load, counting answers per index version (checked after)."""
-    with httpx.Client(base_url=base, timeout=10) as client:
+    """Poll the API during the load, counting answers per index version (checked after).
+
+    A poll that fails or times out is counted as such; wrk's figures are the ones judged.
+    """
+    with httpx.Client(base_url=base, timeout=30) as client:
         while not stop.is_set():
-            body = client.get("/api/search", params={"q": "schulden"}).json()
-            seen[body["index"]] = seen.get(body["index"], 0) + 1
+            try:
+                version = client.get("/api/search", params={"q": "schulden"}).json()["index"]
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
+                version = f"POLL FAILED: {type(exc).__name__}"
+            seen[version] = seen.get(version, 0) + 1
             time.sleep(0.05)
 
 
@@ -299,7 +311,8 @@ def one_run(
             time.sleep(2)
             for _ in range(200):  # every worker moves to the newest version, then measure
                 httpx.get(base + "/api/search?q=schulden", timeout=30)
-            answered = set(polled) | set(row["versions_served"])  # type: ignore[call-overload]
+            answered = {v for v in polled if not v.startswith("POLL FAILED")}
+            answered |= set(row["versions_served"])  # type: ignore[call-overload]
             row |= {
                 "rebuilds": log,
                 "versions_built": sorted(versions),
