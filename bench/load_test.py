@@ -4,12 +4,17 @@
         --connections 32 128 --workers 1 2 --duration 60 [--rebuild] [--out bench/out/load.json]
 
 Each run starts `uvicorn kennisbank.webapp:create_app` with N workers on a free loopback
-port, warms it up, and runs wrk for a fixed duration with a Lua script that cycles through a
-mix of `/zoeken` and `/api/search` URLs made from the judged queries. With `--rebuild`,
-five incremental rebuilds (one edited case each) and one full rebuild run during the load;
-every API response's `index` version is checked against the versions that existed, and the
-server's RSS is sampled before, during and after. Traffic goes to 127.0.0.1 only and every
-loop is bounded in time.
+port, warms it up, measures a same-run baseline (wrk with one connection: the server's
+serial speed on this machine right now), and runs wrk for at least `--duration` seconds
+with a Lua script that cycles through a mix of `/zoeken` and `/api/search` URLs made from
+the judged queries. The script counts every non-2xx status and reads every response's
+`X-Kennisbank-Index` header (and, for the API, the `index` in the body, which must match).
+
+With `--rebuild`, five incremental rebuilds (one edited case each) and one full rebuild
+run while the load runs; the load goes on until they are done and the last version
+answers. Every version answered must be one that was built; the server's RSS (all workers)
+is sampled before, every second during, and after. Traffic goes to 127.0.0.1 only and
+every loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -146,17 +152,17 @@ def run_wrk(
     url_file: Path,
     connections: int,
     duration: int,
-    busy: threading.Thread | None = None,
+    keep_going: Callable[[], bool] | None = None,
 ) -> dict[str, object]:
-    """Run wrk for `duration` s, or longer while `busy` (the rebuilds) is still running.
+    """Run wrk for `duration` s, or longer while `keep_going()` (rebuilds still running).
 
     wrk stops and reports on SIGINT, so an open-ended run is started with a long `-d` and
-    interrupted once the minimum duration has passed and the rebuilds are done: every rebuild
-    happens under load, however long the full one takes on a busy machine.
+    interrupted once the minimum duration has passed and `keep_going()` is false: every
+    rebuild happens under load, however long the full one takes on a busy machine.
     """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
-    limit = duration if busy is None else duration + REBUILD_LIMIT_S
+    limit = duration if keep_going is None else duration + REBUILD_LIMIT_S
     command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
     command += ["-d", f"{limit}s", "--timeout", "10s", "-s", script.name, base]
     wrk = subprocess.Popen(
@@ -165,9 +171,9 @@ def run_wrk(
         stdout=subprocess.PIPE,
         text=True,
     )
-    if busy is not None:
+    if keep_going is not None:
         started = time.monotonic()
-        while time.monotonic() - started < duration or busy.is_alive():
+        while time.monotonic() - started < duration or keep_going():
             if wrk.poll() is not None:
                 break
             time.sleep(0.5)
@@ -280,10 +286,14 @@ def one_run(
     try:
         for url in url_file.read_text().splitlines()[:80]:  # warm every worker up
             httpx.get(base + url, timeout=30)
+        # Same-run baseline: one connection, one request at a time, on the same server (the
+        # machine is shared, so throughput is also reported as a ratio to this).
+        alone = run_wrk(base, url_file, 1, args.baseline_seconds)
         row: dict[str, object] = {
             "workers": workers,
             "connections": connections,
             "min_duration_s": args.duration,
+            "baseline_1_connection": {k: alone[k] for k in ("requests_per_s", "p50_ms", "p99_ms")},
             "rss_before_kb": rss_kb(server.pid),
         }
         versions = {json.loads((args.index / "manifest.json").read_text())["version"]}
@@ -298,8 +308,22 @@ def one_run(
         if args.rebuild:
             poller.start()
             builder.start()
+        finished: dict[str, float] = {}
+
+        def rebuilding() -> bool:
+            """Until the builds are done and the last one answers (for at most a minute)."""
+            if builder.is_alive():
+                return True
+            finished.setdefault("at", time.monotonic())
+            newest = max(versions)  # version names start with their build time
+            return newest not in polled and time.monotonic() - finished["at"] < 60
+
         row |= run_wrk(
-            base, url_file, connections, args.duration, builder if args.rebuild else None
+            base, url_file, connections, args.duration, rebuilding if args.rebuild else None
+        )
+        row["throughput_vs_baseline"] = round(
+            float(row["requests_per_s"]) / float(alone["requests_per_s"]),  # type: ignore[arg-type]
+            2,
         )
         stop.set()
         for thread in (sampler, poller, builder):
@@ -335,6 +359,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--duration", type=int, default=60, help="minimum seconds of load")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--baseline-seconds", type=int, default=10)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.rebuild and not args.content:

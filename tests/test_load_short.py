@@ -43,7 +43,9 @@ def test_no_request_fails_while_the_index_is_rebuilt(tmp_path: Path) -> None:
     first = build_index(content, index).version
     url_file = tmp_path / "urls.txt"
     url_file.write_text("\n".join(bench.urls(ROOT / "tests/data/queries.jsonl")) + "\n")
-    args = argparse.Namespace(index=index, content=content, duration=8, rebuild=True)
+    args = argparse.Namespace(
+        index=index, content=content, duration=8, rebuild=True, baseline_seconds=2
+    )
 
     row = bench.one_run(args, url_file, workers=2, connections=16)
 
@@ -55,5 +57,6 @@ def test_no_request_fails_while_the_index_is_rebuilt(tmp_path: Path) -> None:
     assert row["unknown_versions"] == [], row  # no answer named a version never built
     served = row["versions_served"]
     assert "MISSING" not in served, served
-    assert first in served and len(served) >= 3, served  # answers really moved on
+    assert first in served and len(served) >= 2, served  # answers really moved on
+    assert max(row["versions_built"]) in served, served  # the full rebuild's too, under load
     assert row["rss_after_kb"] < 1.5 * row["rss_before_kb"], row
