@@ -37,6 +37,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between checks for a newly built index (KENNISBANK_RELOAD_INTERVAL).",
     )
+    threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Requests one worker process works on at once (KENNISBANK_THREADS); "
+        "the rest wait their turn.",
+    )
     watch: bool = Field(
         default=False,
         description="Rebuild the index when a content file is saved "

@@ -23,6 +23,7 @@ from conftest import wait_for
 from fastapi.testclient import TestClient
 
 from kennisbank.content import load_content
+from kennisbank.webapp import Settings, create_app
 from kennisbank.webapp.watch import rebuild
 
 from .helpers import (
@@ -787,6 +788,21 @@ def test_healthz(client: TestClient) -> None:
     assert set(data) == {"status", "cases", "index"}
     assert data["status"] == "ok" and data["cases"] == 20
     assert isinstance(data["index"], str) and data["index"]
+
+
+def test_the_worker_answers_with_as_many_threads_as_configured(web_settings: Settings) -> None:
+    """KENNISBANK_THREADS bounds the thread pool sync endpoints run in (40 by default)."""
+    import anyio
+
+    def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    for threads in (1, 3):
+        app = create_app(web_settings.model_copy(update={"threads": threads}))
+        with TestClient(app) as client:  # runs the lifespan, as uvicorn does
+            assert client.portal is not None
+            assert client.portal.call(tokens) == threads
+            assert client.get("/zoeken", params={"q": "schulden"}).status_code == 200
 
 
 def test_every_answer_from_the_index_names_its_version_in_a_header(client: TestClient) -> None:
