@@ -896,8 +896,17 @@ def main(argv: list[str] | None = None) -> None:
         kennisbank.content.MAX_FILES = limit
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-        args.out.write_text(markdown(results), encoding="utf-8")
+        args.out.write_text(markdown(results) + kept_tail(args.out), encoding="utf-8")
         log(f"wrote {args.out} and {json_path}")
+
+
+MANUAL_SECTION = "\n## Measured outside `run_bench.py`"
+
+
+def kept_tail(out: Path) -> str:
+    """The hand-written sections after MANUAL_SECTION survive a rewrite of the report."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    return text[text.index(MANUAL_SECTION) :] if MANUAL_SECTION in text else ""
 
 
 if __name__ == "__main__":
