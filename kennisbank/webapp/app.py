@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kennisbank import __version__
 from kennisbank.manifest import IndexUnavailable
-from kennisbank.webapp import routes_api, routes_pages
+from kennisbank.webapp import api_docs, routes_api, routes_pages
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 from kennisbank.webapp.templating import make_templates, render, web_root
@@ -31,13 +31,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# The OpenAPI docs page loads its viewer from files FastAPI names; it gets its own policy.
 INDEX_HEADER = "X-Kennisbank-Index"
-
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:"
-)
 
 log = logging.getLogger("kennisbank")
 
@@ -51,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Praktijkvoorbeelden uit het sociaal domein: zoeken, voorbeelden en "
         "collecties als JSON.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api_docs, without a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -59,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.holder = IndexHolder(settings.index, settings.reload_interval)
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")
+    api_docs.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     _install_handlers(app)
@@ -93,8 +88,8 @@ def _install_handlers(app: FastAPI) -> None:
         version = getattr(request.state, "index_version", None)
         if version is not None:
             response.headers[INDEX_HEADER] = version
-        if request.url.path == "/api/docs":
-            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if request.url.path == api_docs.DOCS_PATH:
+            response.headers["Content-Security-Policy"] = api_docs.DOCS_CSP
         return response
 
     @app.exception_handler(StarletteHTTPException)

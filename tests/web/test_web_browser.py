@@ -412,3 +412,29 @@ def test_csp_keeps_injected_scripts_from_running(browser: Browser, hostile_url: 
         assert page.locator("main script").count() == 0, path
     assert dialogs == []
     context.close()
+
+
+def test_the_api_docs_work_without_any_other_site(browser: Browser, live_url: str) -> None:
+    """Swagger UI renders every operation from this server alone, under the strict CSP."""
+    context = new_context(browser)
+    page = context.new_page()
+    elsewhere: list[str] = []
+    problems: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((live_url, "data:")) else elsewhere.append(r.url),
+    )
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    response = page.goto(f"{live_url}/api/docs")
+    assert response is not None and response.status == 200
+    expect(page.locator(".opblock").first).to_be_visible()
+    schema = page.request.get(f"{live_url}/openapi.json").json()
+    operations = sum(len(methods) for methods in schema["paths"].values())
+    expect(page.locator(".opblock")).to_have_count(operations)
+    expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/")
+    page.locator(".opblock-summary").first.click()  # open one operation: it works
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    assert elsewhere == [], elsewhere
+    assert problems == [], problems
+    context.close()

@@ -851,6 +851,23 @@ def test_openapi_and_docs(client: TestClient) -> None:
     assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
 
 
+def test_the_api_docs_page_is_served_from_this_site(client: TestClient) -> None:
+    """No CDN, no third-party favicon, no inline script: the page works air-gapped."""
+    docs = client.get("/api/docs")
+    page = soup(docs)
+    assert page.html["lang"] == "nl"
+    urls = [tag.get("src") or tag.get("href") for tag in page.select("script, link, a")]
+    assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+    assert all(script.get("src") for script in page.select("script"))  # nothing inline
+    csp = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "http" not in csp
+    assert page.select_one("noscript a[href='/openapi.json']") is not None
+    for tag in page.select("script[src], link[rel=stylesheet]"):
+        asset = client.get(tag.get("src") or tag["href"])
+        assert asset.status_code == 200 and len(asset.content) > 500, tag
+    assert client.get("/api/docs/static/../../pyproject.toml").status_code == 404
+
+
 # --- Security -------------------------------------------------------------------------------
 
 
