@@ -12,6 +12,14 @@ from pydantic import BaseModel
 
 from kennisbank.catalog import count_cases, list_cases
 from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
+from kennisbank.webapp.api_models import (
+    CaseDetail,
+    CasesExport,
+    CasesPage,
+    CollectionOut,
+    Health,
+    SearchResponse,
+)
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
@@ -81,7 +89,7 @@ def api_search(
     partner: IdList = [],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> dict[str, Any]:
+) -> SearchResponse:
     """Zoek: dezelfde JSON als `kennisbank search --json`, plus facetten en de indexversie."""
     check_ids(searcher, principle=principle, region=region, partner=partner)
     params = SearchParams(
@@ -93,7 +101,7 @@ def api_search(
         offset=offset,
         snippets=False,
     )
-    return search_page(searcher, params).api_json()
+    return SearchResponse.model_validate(search_page(searcher, params).api_json())
 
 
 @router.get("/api/cases", tags=["voorbeelden"])
@@ -102,52 +110,64 @@ def api_cases(
     settings: SettingsDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> dict[str, Any]:
+) -> CasesPage:
     """Alle voorbeelden, nieuwste eerst, per pagina."""
     cases = list_cases(searcher.conn, offset, limit)
-    return {
-        "total": count_cases(searcher.conn),
-        "offset": offset,
-        "limit": limit,
-        "licence": settings.licence,
-        "index": searcher.version,
-        "cases": [case_json(c, settings.base_url) for c in cases],
-    }
+    return CasesPage.model_validate(
+        {
+            "total": count_cases(searcher.conn),
+            "offset": offset,
+            "limit": limit,
+            "licence": settings.licence,
+            "index": searcher.version,
+            "cases": [case_json(c, settings.base_url) for c in cases],
+        }
+    )
 
 
 @router.get("/api/cases/{slug}", tags=["voorbeelden"], responses=NOT_FOUND)
-def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
+def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> CaseDetail:
     """Eén voorbeeld: alle velden, de tekst als HTML en de URL."""
     page = case_page(searcher, slug, settings)
     data = page.case.model_dump(exclude={"path"})
     data |= {"html": page.html, "url": page.url, "index": searcher.version}
-    return data
+    return CaseDetail.model_validate(data)
 
 
 @router.get("/api/collections/{slug}", tags=["collecties"], responses=NOT_FOUND)
-def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
+def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> CollectionOut:
     """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
-    return collection_json(collection_page(searcher, slug, settings), settings)
+    page = collection_page(searcher, slug, settings)
+    return CollectionOut.model_validate(collection_json(page, settings))
 
 
 @router.get("/healthz", tags=["beheer"])
 @router.head("/healthz", include_in_schema=False)
-def healthz(searcher: SearcherDep) -> dict[str, Any]:
+def healthz(searcher: SearcherDep) -> Health:
     """200 zolang er een index is; `index` is de versie die antwoordt."""
-    return {"status": "ok", "cases": len(searcher.slugs), "index": searcher.version}
+    return Health(status="ok", cases=len(searcher.slugs), index=searcher.version)
 
 
-@router.get("/export/cases.json", tags=["export"])
+@router.get(
+    "/export/cases.json",
+    tags=["export"],
+    response_class=JSONResponse,
+    responses={200: {"model": CasesExport, "description": "Alle voorbeelden met licentieveld."}},
+)
 def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
+    """Alle voorbeelden in één JSON-bestand (download)."""
     cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
-    body = {
-        "licence": settings.licence,
-        "source": settings.base_url,
-        "index": searcher.version,
-        "cases": [case_json(c, settings.base_url) for c in cases],
-    }
+    body = CasesExport.model_validate(
+        {
+            "licence": settings.licence,
+            "source": settings.base_url,
+            "index": searcher.version,
+            "cases": [case_json(c, settings.base_url) for c in cases],
+        }
+    )
     return JSONResponse(
-        body, headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.json"'}
+        body.model_dump(mode="json"),
+        headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.json"'},
     )
 
 
@@ -158,6 +178,7 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
     responses={200: {"content": {"text/csv": {}}, "description": "CSV met licentieveld."}},
 )
 def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
+    """Alle voorbeelden als CSV (download); lijsten gescheiden door '; '."""
     cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

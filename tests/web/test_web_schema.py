@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -212,3 +214,52 @@ def test_every_status_code_and_content_type_is_documented(api_schema: Any, tmp_p
         assert status == 503, (path, status)
         problems += found
     assert not problems, "undocumented answers:\n" + "\n".join(problems)
+
+
+# --- the documented shapes are strict enough to be violated ----------------------------------
+
+
+def documented_200_schema(spec: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """The JSON Schema documented for a 200 answer, with the spec's components beside it."""
+    content = spec["paths"][path]["get"]["responses"]["200"]["content"]
+    if "application/json" not in content:
+        return None
+    return {**content["application/json"]["schema"], "components": spec["components"]}
+
+
+def test_every_json_answer_documents_exactly_its_keys(web_app: FastAPI) -> None:
+    """A ``dict`` response documents "any object", against which nothing can fail."""
+    spec = web_app.openapi()
+    json_operations = [path for path in OPERATIONS if documented_200_schema(spec, path)]
+    assert len(json_operations) == len(OPERATIONS) - 1  # all but the CSV export
+    for name, schema in spec["components"]["schemas"].items():
+        if name in ("HTTPValidationError", "ValidationError", "Problem"):
+            continue  # FastAPI's own error shapes and the error body
+        assert schema.get("additionalProperties") is False, name
+        assert sorted(schema["required"]) == sorted(schema["properties"]), name
+
+
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        ("/api/search", "/api/search?q=schulden&region=utrecht"),
+        ("/api/cases", "/api/cases?limit=3"),
+        ("/api/cases/{slug}", "/api/cases/vroeg-eropaf-huurachterstand"),
+        ("/api/collections/{slug}", f"/api/collections/{ROADSHOW}"),
+        ("/healthz", "/healthz"),
+        ("/export/cases.json", "/export/cases.json"),
+    ],
+)
+def test_a_real_answer_fits_its_schema_and_a_changed_one_does_not(
+    web_app: FastAPI, client: TestClient, path: str, url: str
+) -> None:
+    """The check schemathesis makes, shown to fail on a missing, an extra and a mistyped key."""
+    validator = jsonschema_rs.Draft202012Validator(documented_200_schema(web_app.openapi(), path))
+    answer = client.get(url).json()
+    assert validator.is_valid(answer), list(validator.iter_errors(answer))[:3]
+    key = next(iter(answer))
+    missing = {k: v for k, v in answer.items() if k != key}
+    extra = {**answer, "undocumented": 1}
+    mistyped = {**answer, key: {"not": "this"}}
+    for changed in (missing, extra, mistyped):
+        assert not validator.is_valid(changed)
