@@ -530,9 +530,9 @@ KILLS = int(os.environ.get("KENNISBANK_KILLS", "4"))
 KILL_SEED = int(os.environ.get("KENNISBANK_KILL_SEED", "20261201"))
 
 
-def start_build(built: Built) -> subprocess.Popen[bytes]:
+def start_build(built: Built, *extra: str) -> subprocess.Popen[bytes]:
     """``kennisbank build`` as its own process, as an editor or CI job would run it."""
-    command = [sys.executable, "-m", "kennisbank", "build", "--quiet"]
+    command = [sys.executable, "-m", "kennisbank", "build", "--quiet", *extra]
     command += ["--content", str(built.content), "--index", str(built.index)]
     return subprocess.Popen(
         command,
@@ -570,8 +570,9 @@ def kill_at(process: subprocess.Popen[bytes], started: float, moment: float) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["incremental", "full"])
 def test_a_build_killed_at_random_moments_never_damages_the_serving_index(
-    small: Built, tmp_path: Path, use_embedder: Any
+    small: Built, tmp_path: Path, use_embedder: Any, kind: str
 ) -> None:
     """SIGKILL at random moments of a build (starting, parsing, embedding, writing, publishing).
 
@@ -579,9 +580,10 @@ def test_a_build_killed_at_random_moments_never_damages_the_serving_index(
     timeline, one in each slice, so start and end are covered on a fast or a slow machine.
     ``KENNISBANK_KILLS=50`` (and ``KENNISBANK_KILL_SEED``) make a longer run by hand.
     """
+    extra = ("--full",) if kind == "full" else ()
     reference = with_forty_long_cases(small, tmp_path / "reference")
     started = time.perf_counter()
-    process = start_build(reference)
+    process = start_build(reference, *extra)
     _, stderr = process.communicate(timeout=600)
     duration = time.perf_counter() - started
     assert process.returncode == 0, stderr
@@ -595,7 +597,7 @@ def test_a_build_killed_at_random_moments_never_damages_the_serving_index(
     for trial, fraction in enumerate(fractions):
         built = with_forty_long_cases(small, tmp_path / f"kill-{trial}")
         started = time.perf_counter()
-        process = start_build(built)
+        process = start_build(built, *extra)
         try:
             finished_after = kill_at(process, started, fraction * duration)
         finally:
@@ -621,7 +623,7 @@ def test_a_build_killed_at_random_moments_never_damages_the_serving_index(
             assert searcher.search(SearchParams(query="")).total == len(BASE_CASES) + 40
 
         # whatever the kill left behind, the next build completes and cleans up
-        report = build_index(built.content, built.index)
+        report = build_index(built.content, built.index, full=bool(extra))
         assert report.cases == len(BASE_CASES) + 40
         assert not list((built.index / VERSIONS_DIR).glob(".tmp-*"))
         searcher = Searcher(built.index, embedder=use_embedder)
