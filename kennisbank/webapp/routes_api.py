@@ -80,7 +80,7 @@ def check_ids(searcher: Searcher, **selected: list[str]) -> None:
             )
 
 
-@router.get("/api/search", tags=["zoeken"])
+@router.get("/api/search", tags=["zoeken"], response_model=SearchResponse)
 def api_search(
     searcher: SearcherDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Zoekvraag")] = "",
@@ -89,7 +89,7 @@ def api_search(
     partner: IdList = [],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> SearchResponse:
+) -> dict[str, Any]:
     """Zoek: dezelfde JSON als `kennisbank search --json`, plus facetten en de indexversie."""
     check_ids(searcher, principle=principle, region=region, partner=partner)
     params = SearchParams(
@@ -101,44 +101,48 @@ def api_search(
         offset=offset,
         snippets=False,
     )
-    return SearchResponse.model_validate(search_page(searcher, params).api_json())
+    return search_page(searcher, params).api_json()
 
 
-@router.get("/api/cases", tags=["voorbeelden"])
+@router.get("/api/cases", tags=["voorbeelden"], response_model=CasesPage)
 def api_cases(
     searcher: SearcherDep,
     settings: SettingsDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> CasesPage:
+) -> dict[str, Any]:
     """Alle voorbeelden, nieuwste eerst, per pagina."""
     cases = list_cases(searcher.conn, offset, limit)
-    return CasesPage.model_validate(
-        {
-            "total": count_cases(searcher.conn),
-            "offset": offset,
-            "limit": limit,
-            "licence": settings.licence,
-            "index": searcher.version,
-            "cases": [case_json(c, settings.base_url) for c in cases],
-        }
-    )
+    return {
+        "total": count_cases(searcher.conn),
+        "offset": offset,
+        "limit": limit,
+        "licence": settings.licence,
+        "index": searcher.version,
+        "cases": [case_json(c, settings.base_url) for c in cases],
+    }
 
 
-@router.get("/api/cases/{slug}", tags=["voorbeelden"], responses=NOT_FOUND)
-def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> CaseDetail:
+@router.get(
+    "/api/cases/{slug}", tags=["voorbeelden"], responses=NOT_FOUND, response_model=CaseDetail
+)
+def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Eén voorbeeld: alle velden, de tekst als HTML en de URL."""
     page = case_page(searcher, slug, settings)
     data = page.case.model_dump(exclude={"path"})
     data |= {"html": page.html, "url": page.url, "index": searcher.version}
-    return CaseDetail.model_validate(data)
+    return data
 
 
-@router.get("/api/collections/{slug}", tags=["collecties"], responses=NOT_FOUND)
-def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> CollectionOut:
+@router.get(
+    "/api/collections/{slug}",
+    tags=["collecties"],
+    responses=NOT_FOUND,
+    response_model=CollectionOut,
+)
+def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
-    page = collection_page(searcher, slug, settings)
-    return CollectionOut.model_validate(collection_json(page, settings))
+    return collection_json(collection_page(searcher, slug, settings), settings)
 
 
 @router.get("/healthz", tags=["beheer"])
