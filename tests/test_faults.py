@@ -459,15 +459,22 @@ def limit_file_size(limit: int) -> Callable[[], None]:
     return apply
 
 
+def build_command(built: Built, *extra: str) -> list[str]:
+    """``kennisbank build`` as its own process, as an editor or CI job would run it."""
+    paths = ["--content", str(built.content), "--index", str(built.index)]
+    return [sys.executable, "-m", "kennisbank", "build", "--quiet", *extra, *paths]
+
+
+BUILD_ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+
 def cli_build(built: Built, *extra: str, limit: int | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "kennisbank", "build", "--quiet", *extra]
-    command += ["--content", str(built.content), "--index", str(built.index)]
     return subprocess.run(
-        command,
+        build_command(built, *extra),
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        env=BUILD_ENV,
         preexec_fn=limit_file_size(limit) if limit else None,
     )
 
@@ -531,14 +538,11 @@ KILL_SEED = int(os.environ.get("KENNISBANK_KILL_SEED", "20261201"))
 
 
 def start_build(built: Built, *extra: str) -> subprocess.Popen[bytes]:
-    """``kennisbank build`` as its own process, as an editor or CI job would run it."""
-    command = [sys.executable, "-m", "kennisbank", "build", "--quiet", *extra]
-    command += ["--content", str(built.content), "--index", str(built.index)]
     return subprocess.Popen(
-        command,
+        build_command(built, *extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        env=BUILD_ENV,
     )
 
 
