@@ -37,14 +37,14 @@ def cpu_seconds() -> dict[str, float]:
 
 def lift_max_files(limit: int | None) -> None:
     if limit:
-        import kennisbank.content
+        import kennisbank.content.loading
 
-        kennisbank.content.MAX_FILES = limit
+        kennisbank.content.loading.MAX_FILES = limit
 
 
 def build(content: Path, index: Path, limit: int | None) -> dict[str, object]:
     lift_max_files(limit)
-    from kennisbank.builder import build_index
+    from kennisbank.indexing.builder import build_index
 
     stages: dict[str, float] = {}
     started = time.perf_counter()
@@ -74,7 +74,7 @@ def build(content: Path, index: Path, limit: int | None) -> dict[str, object]:
 
 def search(index: Path, workload: Path) -> dict[str, object]:
     started = time.perf_counter()
-    from kennisbank.searcher import Searcher, SearchParams
+    from kennisbank.search.searcher import Searcher, SearchParams
 
     searcher = Searcher(index)
     opened = time.perf_counter() - started

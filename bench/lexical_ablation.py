@@ -17,10 +17,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from kennisbank import analysis
-from kennisbank.builder import build_index
-from kennisbank.evaluation import evaluate, load_queries
-from kennisbank.searcher import Searcher
+from kennisbank.indexing.builder import build_index
+from kennisbank.search.evaluation import evaluate, load_queries
+from kennisbank.search.searcher import Searcher
+from kennisbank.text import analysis
 
 
 @contextlib.contextmanager

@@ -55,11 +55,11 @@ sys.path.insert(0, str(HERE))
 
 from make_corpus import is_complete, make_corpus  # noqa: E402
 
-from kennisbank.parallel_embed import BATCH  # noqa: E402
+from kennisbank.indexing.parallel_embed import BATCH  # noqa: E402
 
 CHILD = HERE / "_child.py"
 LIFT_CLI = (
-    "import sys, kennisbank.content as c; c.MAX_FILES = int(sys.argv.pop(1)); "
+    "import sys, kennisbank.content.loading as c; c.MAX_FILES = int(sys.argv.pop(1)); "
     "from kennisbank.cli import main; main()"
 )
 EDIT_SECTIONS = ("Aanpak", "Resultaten", "Lessen")  # the sentence ends the section before
@@ -282,8 +282,8 @@ def cli_build_command(corpus: Path, index: Path, lift: int | None) -> list[str]:
 def incremental(
     corpus: Path, index: Path, args: argparse.Namespace, lift: int | None
 ) -> dict[str, Any]:
-    from kennisbank.builder import build_index
-    from kennisbank.manifest import read_manifest
+    from kennisbank.indexing.builder import build_index
+    from kennisbank.indexing.manifest import read_manifest
 
     cases = sorted((corpus / "cases").glob("*.md"))
     rng = random.Random(args.seed * 7919 + len(cases))
@@ -345,7 +345,7 @@ def incremental(
 def search_latency(
     index: Path, work: list[dict[str, Any]], repeats: int
 ) -> tuple[dict[str, Any], np.ndarray]:
-    from kennisbank.searcher import Searcher, SearchParams
+    from kennisbank.search.searcher import Searcher, SearchParams
 
     opened, searcher = timed(lambda: Searcher(index))
     params = [SearchParams(**item) for item in work]
@@ -457,9 +457,9 @@ def vector_quality(index: Path, queries: np.ndarray, candidates: int) -> dict[st
     """Index kind; for IVF, recall@10 and @candidates against exact search, same vectors."""
     import faiss
 
-    from kennisbank.builder import PASSAGES_FILE
-    from kennisbank.manifest import read_manifest
-    from kennisbank.vectors import VectorIndex
+    from kennisbank.indexing.layout import PASSAGES_FILE
+    from kennisbank.indexing.manifest import read_manifest
+    from kennisbank.indexing.vectors import VectorIndex
 
     path = read_manifest(index).version_dir(index) / PASSAGES_FILE
     loaded = VectorIndex.load(path)
@@ -492,8 +492,8 @@ def baselines(
     import faiss
 
     from kennisbank.embedders import get_embedder
-    from kennisbank.manifest import read_manifest
-    from kennisbank.store import DB_FILE
+    from kennisbank.indexing.layout import DB_FILE
+    from kennisbank.indexing.manifest import read_manifest
 
     faiss.omp_set_num_threads(1)
     embedder = get_embedder(threads=1)
@@ -701,7 +701,8 @@ def size_section(result: dict[str, Any]) -> list[str]:
     ]
     if result["max_files_lifted"]:
         lines.append(
-            "- **`kennisbank.content.MAX_FILES` was raised for this run** (the library refuses "
+            "- **`kennisbank.content.loading.MAX_FILES` was raised for this run** "
+            "(the library refuses "
             "more than 50 000 case files); the shipped CLI would refuse this corpus."
         )
     nprobe = f", nlist {vectors['nlist']}, nprobe {vectors['nprobe']}" if "nlist" in vectors else ""
@@ -855,7 +856,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--lift-max-files",
         action="store_true",
-        help="raise kennisbank.content.MAX_FILES for sizes above it (stated in the report)",
+        help="raise kennisbank.content.loading.MAX_FILES for sizes above it (stated in the report)",
     )
     parser.add_argument(
         "--merge",
@@ -865,13 +866,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.searches < 1:
         parser.error("--repeats and --searches must be at least 1")
-    import kennisbank.content
+    import kennisbank.content.loading
 
-    too_big = [s for s in args.sizes if s > kennisbank.content.MAX_FILES]
+    too_big = [s for s in args.sizes if s > kennisbank.content.loading.MAX_FILES]
     if too_big and not args.lift_max_files:
         parser.error(
-            f"sizes {too_big} exceed kennisbank.content.MAX_FILES "
-            f"({kennisbank.content.MAX_FILES}): the library refuses that many case files. "
+            f"sizes {too_big} exceed kennisbank.content.loading.MAX_FILES "
+            f"({kennisbank.content.loading.MAX_FILES}): the library refuses that many case files. "
             "Pass --lift-max-files to raise the limit for the benchmark (the report says so)."
         )
     return args
@@ -885,15 +886,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.merge and json_path.exists():
         results = json.loads(json_path.read_text())
     for size in args.sizes:
-        import kennisbank.content
+        import kennisbank.content.loading
 
-        limit = kennisbank.content.MAX_FILES
+        limit = kennisbank.content.loading.MAX_FILES
         lift = size + 1 if args.lift_max_files and size > limit else None
         if lift:
-            kennisbank.content.MAX_FILES = lift
+            kennisbank.content.loading.MAX_FILES = lift
         log(f"=== {size} cases ===")
         results["sizes"][str(size)] = bench_size(size, args, lift)
-        kennisbank.content.MAX_FILES = limit
+        kennisbank.content.loading.MAX_FILES = limit
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
         args.out.write_text(markdown(results) + kept_tail(args.out), encoding="utf-8")

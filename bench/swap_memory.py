@@ -19,7 +19,7 @@ import re
 import statistics
 from pathlib import Path
 
-from kennisbank.searcher import Searcher, SearchParams
+from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.webapp.memory import trim
 
 QUERIES = ("schulden", "jonge gezinnen met geldzorgen", "hoe krijg je bewoners mee")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from kennisbank.embedders import get_embedder
 from kennisbank.embedders.base import Embedder, Vectors
-from kennisbank.evaluation import evaluate, load_queries
-from kennisbank.ranking import RankingConfig
-from kennisbank.searcher import Searcher
+from kennisbank.search.evaluation import evaluate, load_queries
+from kennisbank.search.ranking import RankingConfig
+from kennisbank.search.searcher import Searcher
 
 
 class CachedEmbedder(Embedder):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from kennisbank.searcher import Searcher
+    from kennisbank.search.searcher import Searcher
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ def validate(
     ] = OutputFormat.text,
 ) -> None:
     """Controleer alle content; elke fout op een eigen regel als pad:regel: melding."""
-    from kennisbank.content import load_content
+    from kennisbank.content.loading import load_content
 
     tree = load_content(content)
     if output is OutputFormat.json:
@@ -76,10 +76,10 @@ def new(
     content: ContentOpt = Path("content"),
 ) -> None:
     """Maak een nieuw voorbeeldbestand vanuit het sjabloon."""
-    from kennisbank.content import TAXONOMY_FILE
-    from kennisbank.frontmatter import ParseFailure
-    from kennisbank.scaffold import CaseExistsError, new_case
-    from kennisbank.taxonomy import load_taxonomy
+    from kennisbank.content.frontmatter import ParseFailure
+    from kennisbank.content.loading import TAXONOMY_FILE
+    from kennisbank.content.scaffold import CaseExistsError, new_case
+    from kennisbank.content.taxonomy import load_taxonomy
 
     try:
         taxonomy = load_taxonomy(content / TAXONOMY_FILE)
@@ -109,10 +109,10 @@ def build(
     ] = False,
 ) -> None:
     """Bouw of werk de index bij (incrementeel: alleen wat veranderd is)."""
-    from kennisbank.builder import BuildError, build_index
-    from kennisbank.buildlock import BuildLocked
+    from kennisbank.content.problems import ContentError
     from kennisbank.embedders import EmbedderError
-    from kennisbank.problems import ContentError
+    from kennisbank.indexing.builder import BuildError, build_index
+    from kennisbank.indexing.lock import BuildLocked
 
     try:
         with _progress(quiet) as progress:
@@ -152,8 +152,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object.")] = False,
 ) -> None:
     """Zoek in de index; filters binnen een facet: OF, tussen facetten: EN."""
-    from kennisbank.output import search_json
-    from kennisbank.searcher import SearchParams
+    from kennisbank.search.output import search_json
+    from kennisbank.search.searcher import SearchParams
 
     searcher = _open_searcher(index)
     result = _guard(
@@ -188,8 +188,8 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Meet zoekkwaliteit: nDCG@k, recall@k, MRR en mediane zoektijd, per soort vraag."""
-    from kennisbank.evaluation import evaluate as run_eval
-    from kennisbank.evaluation import format_report, load_queries
+    from kennisbank.search.evaluation import evaluate as run_eval
+    from kennisbank.search.evaluation import format_report, load_queries
 
     if mode not in ("hybrid", "lexical", "semantic"):
         raise _fail(f"onbekende mode '{mode}': kies hybrid, lexical of semantic", 2)
@@ -240,7 +240,7 @@ def serve(
 
 def _guard(call: Callable[[], T]) -> T:
     """Run a search; an index that fails while answering gives one line, not a traceback."""
-    from kennisbank.manifest import IndexUnavailable
+    from kennisbank.indexing.manifest import IndexUnavailable
 
     try:
         return call()
@@ -250,8 +250,8 @@ def _guard(call: Callable[[], T]) -> T:
 
 def _open_searcher(index: Path) -> Searcher:
     from kennisbank.embedders import EmbedderError
-    from kennisbank.manifest import IndexUnavailable
-    from kennisbank.searcher import Searcher
+    from kennisbank.indexing.manifest import IndexUnavailable
+    from kennisbank.search.searcher import Searcher
 
     try:
         return Searcher(index)

@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from kennisbank.content import ContentTree
-from kennisbank.problems import Problem
+from kennisbank.content.loading import ContentTree
+from kennisbank.content.problems import Problem
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
@@ -227,7 +227,7 @@ def use_embedder() -> Any:
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's content built once into a temporary index folder."""
-    from kennisbank.builder import build_index
+    from kennisbank.indexing.builder import build_index
 
     index = tmp_path_factory.mktemp("bundled") / "index"
     report = build_index(REPO_CONTENT, index)
@@ -238,7 +238,7 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_searcher(bundled_index: Path, use_embedder: Any) -> Any:
     """A Searcher over the bundled index, sharing the session's embedder."""
-    from kennisbank.searcher import Searcher
+    from kennisbank.search.searcher import Searcher
 
     return Searcher(bundled_index, embedder=use_embedder)
 

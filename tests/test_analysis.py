@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kennisbank.analysis import (
+from kennisbank.search.snippets import make_snippet
+from kennisbank.text.analysis import (
     STOP_WORDS,
     analyze,
     compound_parts,
@@ -24,7 +25,6 @@ from kennisbank.analysis import (
     stem,
     tokens,
 )
-from kennisbank.snippets import make_snippet
 
 # --- folding ---------------------------------------------------------------------------------
 

@@ -23,14 +23,20 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import REPO_CONTENT, REPO_ROOT, TAXONOMY_PATH, sections_body, valid_case_text
 
-from kennisbank.analysis import ANALYZER_VERSION
-from kennisbank.builder import CACHE_DIR, KEEP_VERSIONS, PASSAGES_FILE, BuildReport, build_index
-from kennisbank.buildlock import BuildLocked, build_lock
-from kennisbank.manifest import FORMAT_VERSION, MANIFEST_FILE, VERSIONS_DIR, IndexUnavailable
-from kennisbank.problems import ContentError
-from kennisbank.searcher import Searcher, SearchParams
-from kennisbank.store import DB_FILE
-from kennisbank.vectors import VectorIndex
+from kennisbank.content.problems import ContentError
+from kennisbank.indexing.builder import KEEP_VERSIONS, BuildReport, build_index
+from kennisbank.indexing.layout import (
+    CACHE_DIR,
+    DB_FILE,
+    MANIFEST_FILE,
+    PASSAGES_FILE,
+    VERSIONS_DIR,
+)
+from kennisbank.indexing.lock import BuildLocked, build_lock
+from kennisbank.indexing.manifest import FORMAT_VERSION, IndexUnavailable
+from kennisbank.indexing.vectors import VectorIndex
+from kennisbank.search.searcher import Searcher, SearchParams
+from kennisbank.text.analysis import ANALYZER_VERSION
 
 PASSAGES_PER_CASE = 5  # title + summary, and one passage per section
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from conftest import ContentTreeFactory, valid_case_text
 from typer.testing import CliRunner
 
-from kennisbank.builder import build_index
 from kennisbank.cli import app
-from kennisbank.manifest import read_manifest
-from kennisbank.searcher import Searcher, SearchParams
+from kennisbank.indexing.builder import build_index
+from kennisbank.indexing.manifest import read_manifest
+from kennisbank.search.searcher import Searcher, SearchParams
 
 
 def test_full_rebuild_restores_every_case_and_embeds_nothing_new(

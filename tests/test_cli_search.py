@@ -15,8 +15,8 @@ from conftest import TESTS_DIR, ContentTreeFactory, sections_body, valid_case_te
 from typer.testing import CliRunner
 
 from kennisbank.cli import app
-from kennisbank.manifest import MANIFEST_FILE
-from kennisbank.searcher import Searcher, SearchParams
+from kennisbank.indexing.layout import MANIFEST_FILE
+from kennisbank.search.searcher import Searcher, SearchParams
 
 runner = CliRunner()
 QUERIES_FILE = TESTS_DIR / "data" / "queries.jsonl"

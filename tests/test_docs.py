@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kennisbank.cli import app
-from kennisbank.models import CaseFrontMatter, CollectionEntry, CollectionFrontMatter, Link
+from kennisbank.content.models import CaseFrontMatter, CollectionEntry, CollectionFrontMatter, Link
 from kennisbank.webapp.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,11 +29,17 @@ from fastapi.testclient import TestClient
 from test_build import BASE_CASES, case_file, lexical, read_json, write_tree
 from typer.testing import CliRunner
 
-from kennisbank.builder import CASES_FILE, PASSAGES_FILE, build_index
 from kennisbank.cli import app as cli_app
-from kennisbank.manifest import MANIFEST_FILE, VERSIONS_DIR, IndexUnavailable
-from kennisbank.searcher import Searcher, SearchParams
-from kennisbank.store import DB_FILE
+from kennisbank.indexing.builder import build_index
+from kennisbank.indexing.layout import (
+    CASES_FILE,
+    DB_FILE,
+    MANIFEST_FILE,
+    PASSAGES_FILE,
+    VERSIONS_DIR,
+)
+from kennisbank.indexing.manifest import IndexUnavailable
+from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.webapp import Settings, create_app
 
 TRACEBACK_WORDS = ("Traceback", 'File "', "raise ")

@@ -32,13 +32,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kennisbank.builder import build_index
 from kennisbank.cli import app as cli_app
-from kennisbank.content import load_content
-from kennisbank.frontmatter import MAX_FILE_BYTES
-from kennisbank.problems import ContentError
-from kennisbank.searcher import MAX_QUERY_CHARS, Searcher, SearchParams, SearchResult
-from kennisbank.slugs import MAX_SLUG_LENGTH
+from kennisbank.content.frontmatter import MAX_FILE_BYTES
+from kennisbank.content.loading import load_content
+from kennisbank.content.problems import ContentError
+from kennisbank.content.slugs import MAX_SLUG_LENGTH
+from kennisbank.indexing.builder import build_index
+from kennisbank.search.searcher import MAX_QUERY_CHARS, Searcher, SearchParams, SearchResult
 from kennisbank.webapp import Settings, create_app
 
 runner = CliRunner()

@@ -18,9 +18,10 @@ from conftest import wait_for
 from fastapi.testclient import TestClient
 from test_build import BASE_CASES, case_file, write_tree
 
-import kennisbank.searcher as searcher_module
-from kennisbank.builder import KEEP_VERSIONS, build_index
-from kennisbank.manifest import VERSIONS_DIR, Manifest
+import kennisbank.search.searcher as searcher_module
+from kennisbank.indexing.builder import KEEP_VERSIONS, build_index
+from kennisbank.indexing.layout import VERSIONS_DIR
+from kennisbank.indexing.manifest import Manifest
 from kennisbank.webapp import Settings, create_app
 
 

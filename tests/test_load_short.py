@@ -38,7 +38,7 @@ def test_no_request_fails_while_the_index_is_rebuilt(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     index = tmp_path / "index"
-    from kennisbank.builder import build_index
+    from kennisbank.indexing.builder import build_index
 
     first = build_index(content, index).version
     url_file = tmp_path / "urls.txt"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_CONTENT, TESTS_DIR
 
-from kennisbank.evaluation import EvalReport, JudgedQuery, evaluate, load_queries
-from kennisbank.searcher import Searcher
+from kennisbank.search.evaluation import EvalReport, JudgedQuery, evaluate, load_queries
+from kennisbank.search.searcher import Searcher
 
 QUERIES_FILE = TESTS_DIR / "data" / "queries.jsonl"
 

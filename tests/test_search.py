@@ -18,8 +18,8 @@ from conftest import REPO_CONTENT, TAXONOMY_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kennisbank.analysis import normalize, part_stems, query_terms, stem
-from kennisbank.searcher import MAX_QUERY_CHARS, Searcher, SearchParams, SearchResult
+from kennisbank.search.searcher import MAX_QUERY_CHARS, Searcher, SearchParams, SearchResult
+from kennisbank.text.analysis import normalize, part_stems, query_terms, stem
 
 FACETS = {"principle": "principles", "region": "regions", "partner": "partners"}
 

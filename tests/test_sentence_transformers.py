@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import TAXONOMY_PATH, sections_body, valid_case_text, write_content_tree
 
-from kennisbank.builder import build_index
-from kennisbank.manifest import MANIFEST_FILE, IndexUnavailable
-from kennisbank.searcher import Searcher, SearchParams
+from kennisbank.indexing.builder import build_index
+from kennisbank.indexing.layout import MANIFEST_FILE
+from kennisbank.indexing.manifest import IndexUnavailable
+from kennisbank.search.searcher import Searcher, SearchParams
 
 pytestmark = pytest.mark.slow
 

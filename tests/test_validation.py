@@ -25,7 +25,7 @@ from conftest import (
 from typer.testing import CliRunner
 
 from kennisbank.cli import app
-from kennisbank.content import ContentTree, load_content
+from kennisbank.content.loading import ContentTree, load_content
 
 TODAY = dt.date(2026, 6, 15)
 

@@ -16,7 +16,7 @@ from conftest import OMIT, TAXONOMY_PATH, VALID_CASE_FIELDS, valid_case_text, wr
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kennisbank.content import load_content
+from kennisbank.content.loading import load_content
 
 SETTINGS = settings(
     max_examples=150,

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from kennisbank.problems import Problem
+from kennisbank.content.problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 8

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kennisbank.frontmatter import ParseFailure
-from kennisbank.models import Case, Collection
-from kennisbank.problems import ContentError, Problem, suggest
-from kennisbank.taxonomy import Taxonomy, load_taxonomy
-from kennisbank.validation import check_case_file, check_collection_file
+from kennisbank.content.frontmatter import ParseFailure
+from kennisbank.content.models import Case, Collection
+from kennisbank.content.problems import ContentError, Problem, suggest
+from kennisbank.content.taxonomy import Taxonomy, load_taxonomy
+from kennisbank.content.validation import check_case_file, check_collection_file
 
 TAXONOMY_FILE = "taxonomy.yml"
 CASES_DIR = "cases"

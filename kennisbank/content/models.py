@@ -23,8 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from kennisbank.slugs import is_valid_slug
-from kennisbank.taxonomy import FACET_FIELDS, SINGLE_ID_FIELDS, Taxonomy
+from kennisbank.content.slugs import is_valid_slug
+from kennisbank.content.taxonomy import FACET_FIELDS, SINGLE_ID_FIELDS, Taxonomy
 
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z!][^>]*>")
 MIN_YEAR = 1950

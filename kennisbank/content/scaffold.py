@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kennisbank.content import CASES_DIR
-from kennisbank.slugs import slugify
-from kennisbank.taxonomy import Taxonomy
+from kennisbank.content.loading import CASES_DIR
+from kennisbank.content.slugs import slugify
+from kennisbank.content.taxonomy import Taxonomy
 
 TEMPLATE = """\
 ---

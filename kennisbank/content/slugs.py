@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from kennisbank.text.folding import fold_ascii
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
@@ -12,24 +13,6 @@ MAX_SLUG_LENGTH = 120
 def is_valid_slug(value: str) -> bool:
     """Lowercase ASCII letters, digits and single hyphens, not at either end."""
     return len(value) <= MAX_SLUG_LENGTH and bool(SLUG_RE.fullmatch(value))
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table that folds each character on first sight, then remembers it."""
-
-    def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFKD", chr(code))
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        self[code] = folded
-        return folded
-
-
-FOLD_TABLE = _FoldTable()
-
-
-def fold_ascii(text: str) -> str:
-    """Strip diacritics (``Fryslân`` -> ``Fryslan``) so Dutch text maps onto ASCII."""
-    return text if text.isascii() else text.translate(FOLD_TABLE)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

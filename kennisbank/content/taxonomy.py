@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kennisbank.frontmatter import ParseFailure, load_yaml, read_text
-from kennisbank.problems import Problem
-from kennisbank.slugs import fold_ascii, is_valid_slug
+from kennisbank.content.frontmatter import ParseFailure, load_yaml, read_text
+from kennisbank.content.problems import Problem
+from kennisbank.content.slugs import is_valid_slug
+from kennisbank.text.folding import fold_ascii
 
 # Case field -> vocabulary name. These are format field names, not taxonomy ids.
 FACET_FIELDS: dict[str, str] = {

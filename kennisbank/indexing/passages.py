@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from kennisbank.models import Case
-from kennisbank.sections import split_sections
+from kennisbank.content.models import Case
+from kennisbank.content.sections import split_sections
 
 MAX_WORDS = 120
 MIN_WORDS = 25  # a shorter tail is merged into the piece before it

@@ -16,14 +16,12 @@ from typing import Any
 
 import sqlite_utils
 
-from kennisbank.analysis import analyze
-from kennisbank.bm25 import encode_terms
-from kennisbank.lexical import FIELD_WEIGHTS
-from kennisbank.models import Case, Collection
-from kennisbank.passages import Passage
-from kennisbank.taxonomy import FACET_FIELDS
+from kennisbank.content.models import Case, Collection
+from kennisbank.content.taxonomy import FACET_FIELDS
+from kennisbank.indexing.passages import Passage
+from kennisbank.text.analysis import analyze
+from kennisbank.text.terms import FIELD_WEIGHTS, encode_terms
 
-DB_FILE = "kennisbank.db"
 FTS_COLUMNS = ("title", "summary", "tags", "body", "parts")
 
 SCHEMA = """

@@ -25,14 +25,6 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
-def encode_terms(term_ids: list[int], weights: list[float]) -> bytes:
-    """A case's (term id, weighted frequency) pairs as one blob: int32 ids, float32 weights."""
-    return (
-        np.asarray(term_ids, dtype=np.int32).tobytes()
-        + np.asarray(weights, dtype=np.float32).tobytes()
-    )
-
-
 class TermIndex:
     """Term-major postings over case positions, built from one index version."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kennisbank.models import Link
+from kennisbank.content.models import Link
 
 
 class CaseRecord(BaseModel):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from kennisbank.searcher import Mode, Searcher, SearchParams
+from kennisbank.search.searcher import Mode, Searcher, SearchParams
 
 
 class JudgedQuery(BaseModel):

@@ -18,8 +18,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-# BM25 weights per column, in FTS column order: title, summary, tags, body, compound parts.
-FIELD_WEIGHTS = (4.0, 2.0, 2.0, 1.0, 0.5)
+from kennisbank.text.terms import FIELD_WEIGHTS
+
 # Only a term in this many cases or more can be left out: the point is the cost of scoring
 # thousands of matches; in a small collection every match is cheap and stays a result.
 MIN_COMMON = 500
@@ -50,7 +50,7 @@ def fts5_scores(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """FTS5's own BM25 for cases matching any term: (case ids, scores, higher is better).
 
-    Kept as the reference the in-memory BM25F (kennisbank.bm25) is measured against.
+    Kept as the reference the in-memory BM25F (kennisbank.search.bm25) is measured against.
     """
     if not terms:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kennisbank.searcher import SearchResult
+from kennisbank.search.searcher import SearchResult
 
 RESULT_KEYS = ("slug", "title", "score", "principles", "regions", "partners")
 

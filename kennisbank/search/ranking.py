@@ -10,14 +10,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kennisbank.lexical import FIELD_WEIGHTS
+from kennisbank.text.terms import FIELD_WEIGHTS
 
 
 class RankingConfig(BaseModel):
     # Keyword scorer: in-memory BM25F (fast) or FTS5's bm25 (the reference it replaced).
     lexical_engine: Literal["bm25f", "fts5"] = "bm25f"
     # FTS5 engine only: BM25 weight per column (title, summary, tags, body, compound parts).
-    # BM25F applies kennisbank.lexical.FIELD_WEIGHTS when the index is built.
+    # BM25F applies kennisbank.text.terms.FIELD_WEIGHTS when the index is built.
     field_weights: tuple[float, float, float, float, float] = FIELD_WEIGHTS
     fusion: Literal["rrf", "convex"] = "convex"
     rrf_k: float = Field(default=60.0, gt=0)

@@ -1,13 +1,21 @@
 """``Searcher``: one open index version answering hybrid searches and related-case lookups.
 
-A searcher loads a version once (SQLite read-only, FAISS in memory, facet arrays) and is
-then safe to share between threads. Ranking: the FTS5 keyword list and the semantic list
-(best passage per case) are fused with reciprocal rank fusion. The result set that counts,
-facets and pages are computed on is: cases matching any query word, plus cases whose best
-passage is semantically close (see RankingConfig: a cosine floor and a share of the query's
-best match). That set does not depend on the filters, so a facet count is
-exactly the total the user gets by selecting it; filters narrow the set before ranking is
-cut, so a filtered query still returns its best matches.
+A searcher loads a version once (SQLite read-only, FAISS in memory, facet arrays, BM25F
+postings) and is then safe to share between threads. A search:
+
+1. Keyword side: BM25F over the in-memory postings (``bm25``) for the query's informative
+   terms; a case has a keyword score when any of them occurs in it.
+2. Semantic side: the nearest ``semantic_candidates`` passages from FAISS (plus as many
+   again restricted to the filtered cases, when filters are on); a case scores its best
+   passage cosine, and is *close* when that cosine clears both the embedder's floor and a
+   share of the query's best match (``RankingConfig.semantic_floor`` / ``semantic_relative``).
+3. Fusion: convex by default (``fusion.convex_fusion``: alpha * scaled cosine +
+   (1 - alpha) * scaled BM25F); reciprocal rank fusion stays available for comparison.
+
+The result set that totals, facet counts and pages are computed on is: cases with a
+keyword score, plus the close ones. That set does not depend on the filters, so a facet
+count is exactly the total the user gets by selecting it; filters narrow the set before
+the ranking is cut, so a filtered query still returns its best matches.
 """
 
 from __future__ import annotations
@@ -23,8 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field
 
-from kennisbank.analysis import query_terms
-from kennisbank.bm25 import TermIndex
+from kennisbank.content.taxonomy import Taxonomy
 from kennisbank.embedders import (
     Embedder,
     EmbedderError,
@@ -32,15 +39,17 @@ from kennisbank.embedders import (
     known_backend,
     spec_for_name,
 )
-from kennisbank.facets import FacetTable, Mask
-from kennisbank.fusion import Scores, convex_fusion, reciprocal_rank_fusion
-from kennisbank.lexical import fts5_scores, informative_terms
-from kennisbank.manifest import IndexUnavailable, Manifest, read_manifest, verify_files
-from kennisbank.ranking import RankingConfig
-from kennisbank.snippets import Snippet, choose_passage, make_snippet
-from kennisbank.store import DB_FILE, open_readonly
-from kennisbank.taxonomy import Taxonomy
-from kennisbank.vectors import VectorIndex
+from kennisbank.indexing.layout import CASES_FILE, DB_FILE, PASSAGES_FILE
+from kennisbank.indexing.manifest import IndexUnavailable, Manifest, read_manifest, verify_files
+from kennisbank.indexing.store import open_readonly
+from kennisbank.indexing.vectors import VectorIndex
+from kennisbank.search.bm25 import TermIndex
+from kennisbank.search.facets import FacetTable, Mask
+from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
+from kennisbank.search.lexical import fts5_scores, informative_terms
+from kennisbank.search.ranking import RankingConfig
+from kennisbank.search.snippets import Snippet, choose_passage, make_snippet
+from kennisbank.text.analysis import query_terms
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 MAX_QUERY_CHARS = 500
@@ -123,8 +132,6 @@ class Searcher:
             # dropped, so that a server swapping versions lets go of their files at once.
             weakref.finalize(self, self.conn.close)
             self._load_tables()
-            from kennisbank.builder import CASES_FILE, PASSAGES_FILE
-
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback

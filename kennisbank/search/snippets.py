@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from kennisbank.analysis import Token, part_stems, query_words, tokens
+from kennisbank.text.analysis import Token, part_stems, query_words, tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5

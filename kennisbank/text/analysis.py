@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kennisbank.slugs import fold_ascii
+from kennisbank.text.folding import fold_ascii
 
 ANALYZER_VERSION = "nl-surface-porter-decompound-2"
 WORD_RE = re.compile(r"[a-z0-9]+")
@@ -204,7 +204,7 @@ def lexicon() -> dict[str, float]:
     """Dutch words with their Zipf frequency; common enough to count as compound parts."""
     from importlib.metadata import version
 
-    from kennisbank.diskcache import cached
+    from kennisbank.util.diskcache import cached
 
     return cached(f"lexicon-nl-{version('wordfreq')}-{ANALYZER_VERSION}", _build_lexicon)
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kennisbank import __version__
-from kennisbank.manifest import IndexUnavailable
+from kennisbank.indexing.manifest import IndexUnavailable
 from kennisbank.webapp import api_docs, routes_api, routes_pages
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
-from kennisbank.catalog import CaseRecord, CollectionRecord
-from kennisbank.output import search_json
-from kennisbank.searcher import FILTERS, Searcher, SearchHit, SearchParams, SearchResult
-from kennisbank.taxonomy import Taxonomy
+from kennisbank.content.taxonomy import Taxonomy
+from kennisbank.search.catalog import CaseRecord, CollectionRecord
+from kennisbank.search.output import search_json
+from kennisbank.search.searcher import FILTERS, Searcher, SearchHit, SearchParams, SearchResult
 
 # HTML query parameters are Dutch; the API's are the English contract names.
 HTML_PARAMS: dict[str, str] = {"principle": "principe", "region": "regio", "partner": "partner"}

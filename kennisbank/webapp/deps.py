@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from kennisbank.searcher import Searcher
+from kennisbank.search.searcher import Searcher
 from kennisbank.webapp.settings import Settings
 
 

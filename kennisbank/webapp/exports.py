@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import Response
 
-from kennisbank.catalog import CaseRecord
+from kennisbank.search.catalog import CaseRecord
 from kennisbank.webapp.contexts import CollectionPage
 from kennisbank.webapp.settings import Settings
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from kennisbank.catalog import CaseRecord, CollectionRecord, coverage, get_case, get_collection
-from kennisbank.rendering import render_markdown
-from kennisbank.searcher import FILTERS, Searcher
-from kennisbank.slugs import is_valid_slug
+from kennisbank.content.slugs import is_valid_slug
+from kennisbank.search.catalog import (
+    CaseRecord,
+    CollectionRecord,
+    coverage,
+    get_case,
+    get_collection,
+)
+from kennisbank.search.searcher import FILTERS, Searcher
 from kennisbank.webapp.contexts import CasePage, CollectionPage, taxonomy_labels
+from kennisbank.webapp.rendering import render_markdown
 from kennisbank.webapp.settings import Settings
 
 RELATED = 4
@@ -42,7 +48,7 @@ def collection_page(searcher: Searcher, slug: str, settings: Settings) -> Collec
 
 def selection_page(searcher: Searcher, slugs: list[str], settings: Settings) -> CollectionPage:
     """A selection shown (and printed) exactly like a collection."""
-    from kennisbank.catalog import CollectionItem, get_cases
+    from kennisbank.search.catalog import CollectionItem, get_cases
 
     cases = get_cases(searcher.conn, slugs)
     items = [CollectionItem(slug=s, case=cases[s]) for s in slugs if s in cases]
@@ -66,7 +72,7 @@ def case_url(settings: Settings, slug: str) -> str:
 
 def key_sections(case: CaseRecord) -> list[tuple[str, str]]:
     """(heading, html) of the Aanpak and Lessen sections: what a printed handout needs."""
-    from kennisbank.sections import split_sections
+    from kennisbank.content.sections import split_sections
 
     wanted = {"aanpak", "lessen"}
     return [

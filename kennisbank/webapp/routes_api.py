@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from kennisbank.catalog import count_cases, list_cases
-from kennisbank.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
+from kennisbank.search.catalog import count_cases, list_cases
+from kennisbank.search.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
 from kennisbank.webapp.api_models import (
     CaseDetail,
     CasesExport,

@@ -7,8 +7,8 @@ import datetime as dt
 import yaml
 from fastapi import Request
 
-from kennisbank.catalog import CollectionRecord
-from kennisbank.slugs import is_valid_slug, slugify
+from kennisbank.content.slugs import is_valid_slug, slugify
+from kennisbank.search.catalog import CollectionRecord
 
 COOKIE = "selectie"
 MAX_ITEMS = 60

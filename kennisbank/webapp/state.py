@@ -22,9 +22,10 @@ import time
 import weakref
 from pathlib import Path
 
-from kennisbank.manifest import MANIFEST_FILE, IndexUnavailable, read_manifest
-from kennisbank.problems import Problem
-from kennisbank.searcher import Searcher
+from kennisbank.content.problems import Problem
+from kennisbank.indexing.layout import MANIFEST_FILE
+from kennisbank.indexing.manifest import IndexUnavailable, read_manifest
+from kennisbank.search.searcher import Searcher
 from kennisbank.webapp.memory import release_when_collected
 
 log = logging.getLogger("kennisbank")

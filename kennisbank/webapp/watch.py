@@ -12,9 +12,9 @@ import threading
 
 from fastapi import FastAPI
 
-from kennisbank.builder import BuildError, build_index
-from kennisbank.buildlock import BuildLocked
-from kennisbank.problems import ContentError
+from kennisbank.content.problems import ContentError
+from kennisbank.indexing.builder import BuildError, build_index
+from kennisbank.indexing.lock import BuildLocked
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 

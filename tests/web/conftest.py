@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kennisbank.builder import build_index
+from kennisbank.indexing.builder import build_index
 from kennisbank.webapp import Settings, create_app
 
 from .helpers import BASE_URL, CONTENT, case_slugs, make_client, write_hostile_tree

@@ -22,9 +22,9 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page
 
-from kennisbank.builder import build_index
-from kennisbank.content import load_content
-from kennisbank.problems import ContentError
+from kennisbank.content.loading import load_content
+from kennisbank.content.problems import ContentError
+from kennisbank.indexing.builder import build_index
 from kennisbank.webapp import Settings, create_app
 
 from .helpers import PLAIN_BODY, TAXONOMY

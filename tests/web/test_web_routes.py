@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from conftest import wait_for
 from fastapi.testclient import TestClient
 
-from kennisbank.content import load_content
+from kennisbank.content.loading import load_content
 from kennisbank.webapp import Settings, create_app
 from kennisbank.webapp.watch import rebuild
 

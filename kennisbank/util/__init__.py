@@ -1,0 +1,1 @@
+"""Generic helpers any stage may use (a per-user cache of parsed models and lexicons)."""
