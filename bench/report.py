@@ -69,14 +69,13 @@ def fmt(stat: dict[str, float] | None, digits: int = 1, unit: str = "") -> str:
 
 
 def size_section(result: dict[str, Any]) -> list[str]:
+    """One size: how and where it ran, the measures with their baselines, the targets."""
+    return [*_run_lines(result), *_build_rows(result), *_other_rows(result), *_target_rows(result)]
+
+
+def _run_lines(result: dict[str, Any]) -> list[str]:
     size = result["size"]
-    build, inc, search = result["build"], result["incremental"], result["search"]
-    rss, vectors, base, ratio = (
-        result["rss"],
-        result["vectors"],
-        result["baseline"],
-        result["ratios"],
-    )
+    build = result["build"]
     m = result["machine"]
     corpus = result["corpus"]
     generated = (
@@ -115,15 +114,13 @@ def size_section(result: dict[str, Any]) -> list[str]:
             "(the library refuses "
             "more than 50 000 case files); the shipped CLI would refuse this corpus."
         )
-    nprobe = f", nlist {vectors['nlist']}, nprobe {vectors['nprobe']}" if "nlist" in vectors else ""
-    wide = f"recall_at_{search['faiss_k']}"
-    recall = (
-        f"{vectors['recall_at_10']:.3f} (min {vectors['recall_at_10_min']:.2f}); "
-        f"recall@{search['faiss_k']} {vectors[wide]:.3f}"
-        if "recall_at_10" in vectors
-        else "1 (exact)"
-    )
-    breakdown = search["breakdown_p50_ms"]
+    return lines
+
+
+def _build_rows(result: dict[str, Any]) -> list[str]:
+    """The table's head and the full-build rows (throughput only where the build was cold)."""
+    build, base, ratio = result["build"], result["baseline"], result["ratios"]
+    m = result["machine"]
     rate = fmt(build["embedded_per_s"], 0)
     over = ratio.get("build_rate_over_1core_use")
     rate_ratio = f"{over:.2f}×" if over is not None else "n/a"
@@ -134,7 +131,7 @@ def size_section(result: dict[str, Any]) -> list[str]:
             if embedded
             else f"n/a (all {reused} from the cache)"
         )
-    lines += [
+    return [
         "",
         "| measure | median (min–max) | same-run baseline and ratio |",
         "|---|---|---|",
@@ -148,6 +145,28 @@ def size_section(result: dict[str, Any]) -> list[str]:
         f"| full build, CPU cores busy | {fmt(build['cores_used'], 2)} | of {m['nproc']} |",
         f"| full build, peak RSS parent / worker (MB) | {fmt(build['peak_rss_mb'], 0)} / "
         f"{fmt(build['worker_peak_rss_mb'], 0)} | |",
+    ]
+
+
+def _other_rows(result: dict[str, Any]) -> list[str]:
+    """Incremental, search, memory and vector rows, and the search workload line."""
+    inc, search = result["incremental"], result["search"]
+    rss, vectors, base, ratio = (
+        result["rss"],
+        result["vectors"],
+        result["baseline"],
+        result["ratios"],
+    )
+    nprobe = f", nlist {vectors['nlist']}, nprobe {vectors['nprobe']}" if "nlist" in vectors else ""
+    wide = f"recall_at_{search['faiss_k']}"
+    recall = (
+        f"{vectors['recall_at_10']:.3f} (min {vectors['recall_at_10_min']:.2f}); "
+        f"recall@{search['faiss_k']} {vectors[wide]:.3f}"
+        if "recall_at_10" in vectors
+        else "1 (exact)"
+    )
+    breakdown = search["breakdown_p50_ms"]
+    return [
         f"| incremental, one case, `kennisbank build` process (s) | {fmt(inc['cli_wall_s'], 2)} "
         f"| process start {base['process_start_s']:.2f} s, process loading USE + one encode "
         f"{base['use_process_s']:.2f} s; ratio {ratio['incremental_cli_over_use_process']:.2f}× |",
@@ -176,6 +195,12 @@ def size_section(result: dict[str, Any]) -> list[str]:
         f"Search workload: {search['queries']} searches ({search['distinct_queries']} distinct "
         f"judged queries cycled, {search['filtered_queries']} with filters), k=10, after 20 "
         f"warm-up searches; {search['with_results_share']:.0%} returned results.",
+    ]
+
+
+def _target_rows(result: dict[str, Any]) -> list[str]:
+    size = result["size"]
+    lines = [
         "",
         "| target (issue) | value | verdict |",
         "|---|---|---|",
