@@ -24,24 +24,7 @@ def full_builds(
 ) -> dict[str, Any]:
     manifest_path = index / "manifest.json"
     if args.keep_index and manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        log(f"full build skipped: index {manifest['version']} kept (--keep-index)")
-        return {
-            "policy": "existing",
-            "runs": [],
-            "cases": manifest["cases"],
-            "passages": manifest["passages"],
-            "embedded": [0],
-            "reused": [0],
-            "wall_s": None,
-            "embedded_per_s": None,
-            "passages_per_s": None,
-            "embed_stage_per_s": None,
-            "cores_used": None,
-            "peak_rss_mb": None,
-            "worker_peak_rss_mb": None,
-            "first_progress_s": None,
-        }
+        return existing_index(json.loads(manifest_path.read_text(encoding="utf-8")))
     cold = size <= args.full_build_max
     repeats = args.repeats if cold else 1
     runs = []
@@ -52,22 +35,52 @@ def full_builds(
             (index / "manifest.json").unlink(missing_ok=True)
             shutil.rmtree(index / "versions", ignore_errors=True)
         log(f"full build {repeat + 1}/{repeats} ({'cold' if cold else 'cache kept'})")
-        command = [sys.executable, str(CHILD), "build", str(corpus), str(index)]
-        if lift:
-            command += ["--lift-max-files", str(lift)]
-        run = run_json(command)
-        report = run["report"]
-        seconds = report["seconds"]
-        run["embedded_per_s"] = report["embedded"] / seconds if seconds else 0.0
-        run["passages_per_s"] = report["passages"] / seconds if seconds else 0.0
-        stage = run.get("embed_last_s", 0.0) - run.get("embed_first_s", 0.0)
-        if stage > 0:  # after the first batch arrived, until the last: the pool's own rate
-            run["embed_stage_per_s"] = (report["embedded"] - min(BATCH, report["embedded"])) / stage
-        log(
-            f"  {seconds:.1f} s, {report['passages']} passages, {report['embedded']} embedded "
-            f"({run['embedded_per_s']:.0f}/s), {run['cores_used']:.2f} cores"
-        )
-        runs.append(run)
+        runs.append(one_build(corpus, index, lift))
+    return summarise(runs, cold)
+
+
+def existing_index(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``--keep-index``: no build measured, only the kept index's size is reported."""
+    log(f"full build skipped: index {manifest['version']} kept (--keep-index)")
+    return {
+        "policy": "existing",
+        "runs": [],
+        "cases": manifest["cases"],
+        "passages": manifest["passages"],
+        "embedded": [0],
+        "reused": [0],
+        "wall_s": None,
+        "embedded_per_s": None,
+        "passages_per_s": None,
+        "embed_stage_per_s": None,
+        "cores_used": None,
+        "peak_rss_mb": None,
+        "worker_peak_rss_mb": None,
+        "first_progress_s": None,
+    }
+
+
+def one_build(corpus: Path, index: Path, lift: int | None) -> dict[str, Any]:
+    """One measured build in a child process, with its rates worked out."""
+    command = [sys.executable, str(CHILD), "build", str(corpus), str(index)]
+    if lift:
+        command += ["--lift-max-files", str(lift)]
+    run = run_json(command)
+    report = run["report"]
+    seconds = report["seconds"]
+    run["embedded_per_s"] = report["embedded"] / seconds if seconds else 0.0
+    run["passages_per_s"] = report["passages"] / seconds if seconds else 0.0
+    stage = run.get("embed_last_s", 0.0) - run.get("embed_first_s", 0.0)
+    if stage > 0:  # after the first batch arrived, until the last: the pool's own rate
+        run["embed_stage_per_s"] = (report["embedded"] - min(BATCH, report["embedded"])) / stage
+    log(
+        f"  {seconds:.1f} s, {report['passages']} passages, {report['embedded']} embedded "
+        f"({run['embedded_per_s']:.0f}/s), {run['cores_used']:.2f} cores"
+    )
+    return run
+
+
+def summarise(runs: list[dict[str, Any]], cold: bool) -> dict[str, Any]:
     last = runs[-1]["report"]
     return {
         "policy": "cold" if cold else "cache-kept",

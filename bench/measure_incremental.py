@@ -48,9 +48,6 @@ def cli_build_command(corpus: Path, index: Path, lift: int | None) -> list[str]:
 def incremental(
     corpus: Path, index: Path, args: argparse.Namespace, lift: int | None
 ) -> dict[str, Any]:
-    from kennisbank.indexing.builder import build_index
-    from kennisbank.indexing.manifest import read_manifest
-
     cases = sorted((corpus / "cases").glob("*.md"))
     rng = random.Random(args.seed * 7919 + len(cases))
     picks = rng.sample(cases, min(len(cases), 2 * args.repeats + 1))
@@ -59,37 +56,18 @@ def incremental(
     library_runs: list[dict[str, Any]] = []
     stamp = time.strftime("%H%M%S")
     command = cli_build_command(corpus, index, lift)
-
-    def library_build(path: Path, section: str, token: str) -> dict[str, Any]:
-        edit_case(path, section, token)
-        started = time.perf_counter()
-        report = build_index(corpus, index)
-        return {
-            "wall_s": time.perf_counter() - started,
-            "embedded": report.embedded,
-            "reused": report.reused,
-            "changed": len(report.changed),
-            "case": path.stem,
-        }
-
     try:
         # The first build in a process also loads USE and the analyzer's lexicon (both are
         # kept by the process afterwards): reported on its own, not among the repeats.
-        first = library_build(picks[-1], "Lessen", f"{stamp}-first")
+        first = library_build(corpus, index, picks[-1], "Lessen", f"{stamp}-first")
         log(f"incremental, first in-library build in this process: {first['wall_s']:.2f} s")
         for repeat in range(args.repeats):
             section = EDIT_SECTIONS[repeat % len(EDIT_SECTIONS)]
-            before = read_manifest(index).version
-            edit_case(picks[2 * repeat], section, f"{stamp}-{repeat}-cli")
-            started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-            wall = time.perf_counter() - started
-            if done.returncode != 0:
-                raise RuntimeError(f"{shlex.join(command)} failed:\n{done.stderr}")
-            if read_manifest(index).version == before:
-                raise RuntimeError("the CLI build did not produce a new index version")
-            cli_runs.append({"wall_s": wall, "case": picks[2 * repeat].stem})
-            run = library_build(picks[2 * repeat + 1], section, f"{stamp}-{repeat}-lib")
+            run = cli_build(command, index, picks[2 * repeat], section, f"{stamp}-{repeat}-cli")
+            cli_runs.append(run)
+            wall = run["wall_s"]
+            path = picks[2 * repeat + 1]
+            run = library_build(corpus, index, path, section, f"{stamp}-{repeat}-lib")
             library_runs.append(run)
             log(
                 f"incremental {repeat + 1}/{args.repeats}: CLI {wall:.2f} s, "
@@ -105,4 +83,40 @@ def incremental(
         "library_first_s": first["wall_s"],
         "cli_wall_s": summary([r["wall_s"] for r in cli_runs]),
         "library_s": summary([r["wall_s"] for r in library_runs]),
+    }
+
+
+def cli_build(
+    command: list[str], index: Path, path: Path, section: str, token: str
+) -> dict[str, Any]:
+    """Edit one case, then time the ``kennisbank build`` process, which must make a version."""
+    from kennisbank.indexing.manifest import read_manifest
+
+    before = read_manifest(index).version
+    edit_case(path, section, token)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} failed:\n{done.stderr}")
+    if read_manifest(index).version == before:
+        raise RuntimeError("the CLI build did not produce a new index version")
+    return {"wall_s": wall, "case": path.stem}
+
+
+def library_build(
+    corpus: Path, index: Path, path: Path, section: str, token: str
+) -> dict[str, Any]:
+    """Edit one case, then time ``build_index`` in this process."""
+    from kennisbank.indexing.builder import build_index
+
+    edit_case(path, section, token)
+    started = time.perf_counter()
+    report = build_index(corpus, index)
+    return {
+        "wall_s": time.perf_counter() - started,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "changed": len(report.changed),
+        "case": path.stem,
     }

@@ -18,6 +18,7 @@ def stored_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
 
     ivf = faiss.extract_index_ivf(index)
     invlists = ivf.invlists
+    assert invlists is not None  # an IVF index has its lists
     all_ids, all_vectors = [], []
     for number in range(ivf.nlist):
         count = invlists.list_size(number)
