@@ -81,6 +81,7 @@ def one_build(corpus: Path, index: Path, lift: int | None) -> dict[str, Any]:
 
 
 def summarise(runs: list[dict[str, Any]], cold: bool) -> dict[str, Any]:
+    """The repeats as the report shows them: medians with min and max."""
     last = runs[-1]["report"]
     return {
         "policy": "cold" if cold else "cache-kept",
@@ -92,17 +93,14 @@ def summarise(runs: list[dict[str, Any]], cold: bool) -> dict[str, Any]:
         "wall_s": summary([r["report"]["seconds"] for r in runs]),
         "embedded_per_s": summary([r["embedded_per_s"] for r in runs]),
         "passages_per_s": summary([r["passages_per_s"] for r in runs]),
-        "embed_stage_per_s": (
-            summary([r["embed_stage_per_s"] for r in runs])
-            if all("embed_stage_per_s" in r for r in runs)
-            else None
-        ),
+        "embed_stage_per_s": summary_where_all(runs, "embed_stage_per_s"),
         "cores_used": summary([r["cores_used"] for r in runs]),
         "peak_rss_mb": summary([r["peak_rss_mb"] for r in runs]),
         "worker_peak_rss_mb": summary([r["worker_peak_rss_mb"] for r in runs]),
-        "first_progress_s": (
-            summary([r["embed_first_s"] for r in runs])
-            if all("embed_first_s" in r for r in runs)
-            else None
-        ),
+        "first_progress_s": summary_where_all(runs, "embed_first_s"),
     }
+
+
+def summary_where_all(runs: list[dict[str, Any]], key: str) -> dict[str, float] | None:
+    """The summary of ``key`` over the runs; None if a run lacks it (no embedding progress)."""
+    return summary([r[key] for r in runs]) if all(key in r for r in runs) else None
