@@ -16,13 +16,7 @@ import resource
 import time
 from pathlib import Path
 
-
-def status_kb(field: str) -> int:
-    """A ``/proc/self/status`` figure in kB (VmHWM = peak RSS, VmRSS = current)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
+from procfs import status_kb
 
 
 def cpu_seconds() -> dict[str, float]:

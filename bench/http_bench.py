@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -23,6 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from common import html_params, judged_queries  # noqa: E402
 from load_test import start_server  # noqa: E402
 
 
@@ -31,13 +33,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def workload(queries_file: Path) -> list[dict[str, list[str] | str]]:
-    params: list[dict[str, list[str] | str]] = []
-    for line in queries_file.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            params.append({"q": item["query"], **item.get("filters", {})})
-    return params
+def workload(queries_file: Path) -> list[dict[str, Any]]:
+    return [
+        {"q": item["query"], **item.get("filters", {})} for item in judged_queries(queries_file)
+    ]
 
 
 def measure(client: httpx.Client, urls: list[str], count: int) -> dict[str, float]:
@@ -69,7 +68,7 @@ def main() -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             cases = client.get("/healthz").json()["cases"]
             params = workload(args.queries)
-            pages = ["/zoeken?" + urlencode(_html(p), doseq=True) for p in params]
+            pages = ["/zoeken?" + urlencode(html_params(p), doseq=True) for p in params]
             api = ["/api/search?" + urlencode(p, doseq=True) for p in params]
             result = {
                 "cases": cases,
@@ -86,11 +85,6 @@ def main() -> None:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n", encoding="utf-8")
-
-
-def _html(params: dict[str, list[str] | str]) -> dict[str, list[str] | str]:
-    names = {"principle": "principe", "region": "regio", "partner": "partner"}
-    return {names.get(key, key): value for key, value in params.items()}
 
 
 if __name__ == "__main__":

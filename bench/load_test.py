@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import socket
 import statistics
@@ -38,8 +37,12 @@ from urllib.parse import urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))  # the shared helpers, also when loaded by path (tests)
+
+from common import html_params, judged_queries  # noqa: E402
+from procfs import status_value  # noqa: E402
+
 REBUILD_LIMIT_S = 1800
-HTML_NAMES = {"principle": "principe", "region": "regio", "partner": "partner"}
 LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("KB_URLS")) do paths[#paths + 1] = line end
@@ -82,14 +85,9 @@ def free_port() -> int:
 
 def urls(queries: Path) -> list[str]:
     result: list[str] = []
-    for line in queries.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        filters = item.get("filters", {})
-        api = {"q": item["query"], **filters}
-        html = {"q": item["query"], **{HTML_NAMES[k]: v for k, v in filters.items()}}
-        result.append("/zoeken?" + urlencode(html, doseq=True))
+    for item in judged_queries(queries):
+        api = {"q": item["query"], **item.get("filters", {})}
+        result.append("/zoeken?" + urlencode(html_params(api), doseq=True))
         result.append("/api/search?" + urlencode(api, doseq=True))
     return result
 
@@ -104,10 +102,8 @@ def rss_kb(pid: int) -> int:
             status = (proc / "status").read_text()
         except OSError:
             continue
-        ppid = int(re.search(r"PPid:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-        if int(proc.name) == pid or ppid == pid:
-            match = re.search(r"VmRSS:\s+(\d+)", status)
-            total += int(match.group(1)) if match else 0
+        if int(proc.name) == pid or status_value(status, "PPid") == pid:
+            total += status_value(status, "VmRSS") or 0
     return total
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import re
 import statistics
 from pathlib import Path
+
+from procfs import status_kb
 
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.webapp.memory import trim
@@ -26,8 +27,7 @@ QUERIES = ("schulden", "jonge gezinnen met geldzorgen", "hoe krijg je bewoners m
 
 
 def rss_mb() -> float:
-    status = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    return status_kb("VmRSS") / 1024
 
 
 def warm(searcher: Searcher) -> None:
