@@ -97,9 +97,7 @@ def test_principles_keep_the_coalitions_wording() -> None:
     import yaml
 
     taxonomy = yaml.safe_load((REAL_CONTENT / "taxonomy.yml").read_text(encoding="utf-8"))
-    descriptions = {
-        term: value["description"] for term, value in taxonomy["principles"].items()
-    }
+    descriptions = {term: value["description"] for term, value in taxonomy["principles"].items()}
     assert descriptions == COALITION_PRINCIPLES
 
 
