@@ -125,3 +125,21 @@ def test_no_other_test_reads_the_real_content() -> None:
         if 'ROOT / "content"' in text or 'REPO / "content"' in text:
             offenders.append(str(path.relative_to(here.parent)))
     assert offenders == []
+
+
+def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentTree) -> None:
+    import json
+
+    lines = (REPO_ROOT / "bench" / "queries" / "content.jsonl").read_text(encoding="utf-8")
+    judged = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    assert len(judged) >= 30
+    assert len({q["id"] for q in judged}) == len(judged)
+    assert {q["kind"] for q in judged} == {"keyword", "question", "paraphrase", "filter"}
+    assert tree.taxonomy is not None
+    vocabularies = {"principle": "principles", "region": "regions", "partner": "partners"}
+    for query in judged:
+        assert query["relevant"], query["id"]
+        assert set(query["relevant"]) <= set(tree.cases), query["id"]
+        assert set(query["relevant"].values()) <= {1, 2}, query["id"]
+        for facet, ids in query.get("filters", {}).items():
+            assert set(ids) <= set(tree.taxonomy.ids(vocabularies[facet])), query["id"]
