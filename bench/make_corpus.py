@@ -1,6 +1,6 @@
 """Scale the bundled cases to a synthetic corpus of N cases, for benchmarks only.
 
-    python bench/make_corpus.py 10000 bench/corpus/10000 [--seed 1] [--content content]
+    python bench/make_corpus.py 10000 bench/corpus/10000 [--seed 1] [--content DIR]
 
 Each synthetic case recombines the bundled ones so that no two texts are alike (otherwise
 the embedding cache would turn a "full build" into a cache read):
@@ -37,6 +37,8 @@ import yaml
 GENERATOR_VERSION = 1
 MARKER_FILE = "corpus.json"
 SECTIONS = ("Aanleiding", "Aanpak", "Resultaten", "Lessen")
+# The fictional fixture cases: corpora stay comparable whatever editors change in content/.
+FIXTURE_CONTENT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "content"
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # A standalone integer: not part of 80.000 or 1,5 and not glued to letters (B1, Wmo-2).
 NUMBER_RE = re.compile(r"(?<![\w.,-])\d+(?![\w]|[.,]\d)")
@@ -264,7 +266,7 @@ def is_complete(out: Path, size: int, seed: int) -> bool:
         return False
 
 
-def make_corpus(size: int, out: Path, seed: int = 1, content: Path = Path("content")) -> float:
+def make_corpus(size: int, out: Path, seed: int = 1, content: Path = FIXTURE_CONTENT) -> float:
     """Write the corpus (replacing any previous one in ``out``); returns the seconds taken."""
     started = time.perf_counter()
     sources = load_sources(content)
@@ -292,7 +294,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("size", type=int, help="number of cases")
     parser.add_argument("out", type=Path, help="content folder to write")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--content", type=Path, default=Path("content"), help="bundled content")
+    parser.add_argument(
+        "--content", type=Path, default=FIXTURE_CONTENT, help="source cases (the fixture tree)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.size <= 999_999:
         parser.error("size must be 1..999999")

@@ -32,8 +32,9 @@ from kennisbank.content.problems import Problem
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
-REPO_CONTENT = REPO_ROOT / "content"
-TAXONOMY_PATH = REPO_CONTENT / "taxonomy.yml"
+FIXTURE_CONTENT = TESTS_DIR / "fixtures" / "content"
+"""The fictional example content the tests read; ``content/`` is real and editors change it."""
+TAXONOMY_PATH = FIXTURE_CONTENT / "taxonomy.yml"
 
 OMIT: Any = object()
 """Pass as an override value to leave a field out: ``valid_case_text(partners=OMIT)``."""
@@ -230,8 +231,8 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kennisbank.indexing.builder import build_index
 
     index = tmp_path_factory.mktemp("bundled") / "index"
-    report = build_index(REPO_CONTENT, index)
-    assert report.cases == len(list((REPO_CONTENT / "cases").glob("*.md")))
+    report = build_index(FIXTURE_CONTENT, index)
+    assert report.cases == len(list((FIXTURE_CONTENT / "cases").glob("*.md")))
     return index
 
 

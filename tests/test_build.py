@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import REPO_CONTENT, REPO_ROOT, TAXONOMY_PATH, sections_body, valid_case_text
+from conftest import FIXTURE_CONTENT, REPO_ROOT, TAXONOMY_PATH, sections_body, valid_case_text
 
 from kennisbank.content.problems import ContentError
 from kennisbank.indexing.builder import KEEP_VERSIONS, BuildReport, build_index
@@ -162,8 +162,8 @@ def test_manifest_of_the_bundled_index(bundled_index: Path) -> None:
     assert manifest["analyzer"] == ANALYZER_VERSION
     assert len(manifest["content_fingerprint"]) == 64
     int(manifest["content_fingerprint"], 16)
-    assert manifest["cases"] == len(list((REPO_CONTENT / "cases").glob("*.md"))) == 20
-    assert manifest["collections"] == len(list((REPO_CONTENT / "collections").glob("*.md")))
+    assert manifest["cases"] == len(list((FIXTURE_CONTENT / "cases").glob("*.md"))) == 20
+    assert manifest["collections"] == len(list((FIXTURE_CONTENT / "collections").glob("*.md")))
     assert manifest["vector_index"] == "flat"
     folder = bundled_index / VERSIONS_DIR / manifest["version"]
     assert read_json(folder / MANIFEST_FILE) == manifest

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import (
-    REPO_CONTENT,
+    FIXTURE_CONTENT,
     REPO_ROOT,
     SECTIONS_BODY,
     ContentTreeFactory,
@@ -107,7 +107,7 @@ def test_any_query_through_the_cli(bundled_index: Path, query: str) -> None:
 
 @pytest.fixture(scope="module")
 def http(bundled_index: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(content=REPO_CONTENT, index=bundled_index, reload_interval=0))
+    app = create_app(Settings(content=FIXTURE_CONTENT, index=bundled_index, reload_interval=0))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
@@ -261,7 +261,7 @@ def test_twenty_thousand_case_files_validate_and_build_in_bounded_time_and_memor
     cases = root / "cases"
     cases.mkdir(parents=True)
     (root / "collections").mkdir()
-    (root / "taxonomy.yml").write_bytes((REPO_CONTENT / "taxonomy.yml").read_bytes())
+    (root / "taxonomy.yml").write_bytes((FIXTURE_CONTENT / "taxonomy.yml").read_bytes())
     template = valid_case_text().encode()
     started = time.perf_counter()
     for number in range(20_000):

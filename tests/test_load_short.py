@@ -36,7 +36,7 @@ def test_no_request_fails_while_the_index_is_rebuilt(tmp_path: Path) -> None:
         pytest.fail("wrk is not installed (Debian package 'wrk'; .ci/run installs it)")
     bench: Any = load_bench()
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
     index = tmp_path / "index"
     from kennisbank.indexing.builder import build_index
 

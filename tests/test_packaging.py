@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO_CONTENT, REPO_ROOT
+from conftest import FIXTURE_CONTENT, REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -119,6 +119,6 @@ def test_wheel_installs_and_runs(wheel: Path, tmp_path: Path) -> None:
     assert "validate" in result.stdout
     assert "new" in result.stdout
 
-    result = run(script, "validate", "--content", REPO_CONTENT, cwd=tmp_path, env=env)
+    result = run(script, "validate", "--content", FIXTURE_CONTENT, cwd=tmp_path, env=env)
     summary = result.stdout.splitlines()[-1]
     assert re.fullmatch(r"\d+ cases, \d+ collections, 0 errors(, \d+ warnings)?", summary)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO_CONTENT, TESTS_DIR
+from conftest import FIXTURE_CONTENT, TESTS_DIR
 
 from kennisbank.search.evaluation import EvalReport, JudgedQuery, evaluate, load_queries
 from kennisbank.search.searcher import Searcher
@@ -32,7 +32,7 @@ def reports(bundled_searcher: Searcher, judged: list[JudgedQuery]) -> dict[str, 
 
 
 def test_the_judged_queries_name_real_cases(judged: list[JudgedQuery], bundled_index: Path) -> None:
-    slugs = {path.stem for path in (REPO_CONTENT / "cases").glob("*.md")}
+    slugs = {path.stem for path in (FIXTURE_CONTENT / "cases").glob("*.md")}
     assert len(judged) >= 40
     assert len({q.id for q in judged}) == len(judged)
     for query in judged:

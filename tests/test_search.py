@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_CONTENT, TAXONOMY_PATH
+from conftest import FIXTURE_CONTENT, TAXONOMY_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,11 +32,11 @@ def front_matter(path: Path) -> dict[str, Any]:
 
 
 CASES: dict[str, dict[str, Any]] = {
-    path.stem: front_matter(path) for path in sorted((REPO_CONTENT / "cases").glob("*.md"))
+    path.stem: front_matter(path) for path in sorted((FIXTURE_CONTENT / "cases").glob("*.md"))
 }
 CASE_TEXT = {
     path.stem: path.read_text(encoding="utf-8").lower()
-    for path in (REPO_CONTENT / "cases").glob("*.md")
+    for path in (FIXTURE_CONTENT / "cases").glob("*.md")
 }
 TAXONOMY: dict[str, Any] = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    FIXTURE_CONTENT,
     OMIT,
-    REPO_CONTENT,
     SECTIONS_BODY,
     VALID_CASE_FIELDS,
     ContentTreeFactory,
@@ -53,12 +53,12 @@ def test_valid_case_has_no_problems(content_tree: ContentTreeFactory) -> None:
 
 
 def test_bundled_content_validates_without_errors() -> None:
-    tree = load_content(REPO_CONTENT)
+    tree = load_content(FIXTURE_CONTENT)
     assert tree.taxonomy is not None
     assert tree.errors == [], "\n".join(p.format() for p in tree.errors)
-    case_files = sorted((REPO_CONTENT / "cases").glob("*.md"))
+    case_files = sorted((FIXTURE_CONTENT / "cases").glob("*.md"))
     assert sorted(tree.cases) == sorted(p.stem for p in case_files)
-    assert len(tree.collections) == len(list((REPO_CONTENT / "collections").glob("*.md")))
+    assert len(tree.collections) == len(list((FIXTURE_CONTENT / "collections").glob("*.md")))
 
 
 # --- the file as a whole --------------------------------------------------------------

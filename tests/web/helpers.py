@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 WEB_TESTS = Path(__file__).resolve().parent
 REPO = WEB_TESTS.parents[1]
-CONTENT = REPO / "content"
+CONTENT = REPO / "tests" / "fixtures" / "content"
 TAXONOMY = CONTENT / "taxonomy.yml"
 # A public address that is not the default, so tests can tell it was used.
 BASE_URL = "https://kennisbank.example.nl"

@@ -323,6 +323,18 @@ def test_html_results_equal_api_results(client: TestClient) -> None:
 # --- Case pages -----------------------------------------------------------------------------
 
 
+def test_the_home_page_says_what_the_examples_are_and_where_they_come_from(
+    client: TestClient,
+) -> None:
+    intro = soup(client.get("/")).select_one("main p.intro")
+    assert intro is not None
+    text = intro.get_text(" ", strip=True)
+    assert "praktijkvoorbeelden" in text and "openbare bronnen" in text
+    assert text.count(".") == 1  # one sentence
+    # A results page is about the results: the introduction is only on the home page.
+    assert soup(client.get("/zoeken?q=schulden")).select_one("p.intro") is None
+
+
 def test_case_page_renders_body_sections_and_metadata(client: TestClient) -> None:
     data, body = front_matter(CONTENT / "cases" / f"{CASE}.md")
     page = soup(client.get(f"/voorbeelden/{CASE}"))
@@ -337,7 +349,7 @@ def test_case_page_renders_body_sections_and_metadata(client: TestClient) -> Non
     dl = meta.select_one("dl")
     terms = [dt.get_text(strip=True) for dt in dl.find_all("dt")]
     assert len(terms) == len(dl.find_all("dd"))
-    for term in ("Uitgangspunten", "Regio", "Partners", "Organisaties", "Contact", "Links"):
+    for term in ("Uitgangspunten", "Regio", "Partners", "Organisaties", "Contact", "Bronnen"):
         assert term in terms
     values = dict(zip(terms, dl.find_all("dd"), strict=True))
     region_links = [a["href"] for a in values["Regio"].find_all("a")]
@@ -346,10 +358,13 @@ def test_case_page_renders_body_sections_and_metadata(client: TestClient) -> Non
     assert principle_links == [f"/zoeken?principe={p}" for p in data["principles"]]
     for place in data["places"]:
         assert place in values["Regio"].get_text()
-    link = values["Links"].find("a")
-    assert link["href"] == data["links"][0]["url"] and "noopener" in link["rel"]
-    time = values["Laatst bijgewerkt"].find("time")
-    assert time["datetime"] == str(data["updated"])
+    sources = values["Bronnen"]
+    assert [a["href"] for a in sources.find_all("a")] == [link["url"] for link in data["links"]]
+    assert all("noopener" in a["rel"] for a in sources.find_all("a"))
+    checked = sources.select_one("p.checked time")
+    assert checked["datetime"] == str(data["updated"])
+    assert checked.parent.get_text(" ", strip=True).startswith("Gecontroleerd op")
+    assert "Laatst bijgewerkt" not in terms  # the date is shown with the sources
     assert page.select_one(f'form[action="/selectie"] input[name="slug"][value="{CASE}"]')
 
 

@@ -1,0 +1,145 @@
+"""The bundled ``content/`` is real, documented practice: sourced, dated, and complete.
+
+This is the one test module that reads ``content/`` (every other test reads the fictional
+fixture tree, ``tests/fixtures/content``), so it fails when an editor's change breaks a
+promise the site makes: every case names its public sources, none is illustrative, and
+every province, ``landelijk`` and every principle has at least one case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT
+
+from kennisbank.content.loading import ContentTree, load_content
+from kennisbank.content.models import Case
+
+REAL_CONTENT = REPO_ROOT / "content"
+
+# The coalition's five principles, word for word (the content format fixes them).
+COALITION_PRINCIPLES = {
+    "betaalbaar-wonen": "Iedereen heeft recht op een betaalbare woning.",
+    "bestaanszekerheid": "Iedereen heeft recht op bestaanszekerheid.",
+    "meedoen": "Iedereen moet kunnen meedoen aan de samenleving.",
+    "veilig-opgroeien": "Iedereen moet veilig, gezond en zonder achterstand kunnen opgroeien.",
+    "betrouwbare-overheid": "Iedereen moet kunnen rekenen op een betrouwbare overheid.",
+}
+
+
+@pytest.fixture(scope="module")
+def tree() -> ContentTree:
+    return load_content(REAL_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def cases(tree: ContentTree) -> list[Case]:
+    return list(tree.cases.values())
+
+
+def uncovered(wanted: Iterable[str], cases: list[Case], field: str) -> list[str]:
+    covered = {value for case in cases for value in getattr(case, field)}
+    return [value for value in wanted if value not in covered]
+
+
+def test_content_validates_without_errors(tree: ContentTree) -> None:
+    assert tree.taxonomy is not None
+    assert tree.errors == [], "\n".join(p.format() for p in tree.errors)
+    assert len(tree.cases) == tree.case_files >= 20
+    assert len(tree.collections) == tree.collection_files
+
+
+def test_only_missing_sections_are_warned_about(tree: ContentTree) -> None:
+    # A case may leave out a section its sources do not support; nothing else may warn
+    # (no stale review dates, no future warning about missing sources).
+    other = [p.format() for p in tree.warnings if p.code != "missing-sections"]
+    assert other == []
+
+
+def test_every_case_names_its_public_sources(cases: list[Case]) -> None:
+    unsourced = [case.slug for case in cases if not case.links]
+    assert unsourced == [], f"cases without links: {unsourced}"
+    for case in cases:
+        for link in case.links:
+            assert link.url.startswith(("https://", "http://")), (case.slug, link.url)
+            assert len(link.title) >= 10, (case.slug, link.title)
+
+
+def test_no_case_is_illustrative(cases: list[Case]) -> None:
+    illustrative = [case.slug for case in cases if case.status == "voorbeeld"]
+    assert illustrative == [], f"status: voorbeeld in content/: {illustrative}"
+
+
+def test_every_case_says_when_it_was_checked_and_how_strong_the_support_is(
+    cases: list[Case],
+) -> None:
+    for case in cases:
+        assert case.updated is not None, case.slug
+        assert case.review_by is not None and case.review_by > case.updated, case.slug
+        assert case.evidence is not None, case.slug
+
+
+def test_every_province_and_landelijk_has_a_case(tree: ContentTree, cases: list[Case]) -> None:
+    assert tree.taxonomy is not None
+    regions = tree.taxonomy.ids("regions")
+    assert len(regions) == 13 and "landelijk" in regions
+    assert uncovered(regions, cases, "regions") == []
+
+
+def test_every_principle_has_a_case(tree: ContentTree, cases: list[Case]) -> None:
+    assert tree.taxonomy is not None
+    assert uncovered(tree.taxonomy.ids("principles"), cases, "principles") == []
+
+
+def test_principles_keep_the_coalitions_wording() -> None:
+    import yaml
+
+    taxonomy = yaml.safe_load((REAL_CONTENT / "taxonomy.yml").read_text(encoding="utf-8"))
+    descriptions = {term: value["description"] for term, value in taxonomy["principles"].items()}
+    assert descriptions == COALITION_PRINCIPLES
+
+
+def test_collections_name_existing_cases(tree: ContentTree) -> None:
+    assert len(tree.collections) >= 4
+    for collection in tree.collections.values():
+        missing = [e.slug for e in collection.cases if e.slug not in tree.cases]
+        assert missing == [], (collection.slug, missing)
+
+
+def test_the_leeuwarden_roadshow_meeting_has_a_collection(tree: ContentTree) -> None:
+    meetings = [c for c in tree.collections.values() if c.date is not None]
+    leeuwarden = [c for c in meetings if c.location and "Leeuwarden" in c.location]
+    assert [c.date.isoformat() for c in leeuwarden if c.date] == ["2023-04-04"]
+
+
+def test_no_other_test_reads_the_real_content() -> None:
+    # Tests keep their own content: only this module may name the repository's content/.
+    here = Path(__file__).resolve()
+    offenders = []
+    for path in here.parent.rglob("*.py"):
+        if path == here:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if 'ROOT / "content"' in text or 'REPO / "content"' in text:
+            offenders.append(str(path.relative_to(here.parent)))
+    assert offenders == []
+
+
+def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentTree) -> None:
+    import json
+
+    lines = (REPO_ROOT / "bench" / "queries" / "content.jsonl").read_text(encoding="utf-8")
+    judged = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    assert len(judged) >= 30
+    assert len({q["id"] for q in judged}) == len(judged)
+    assert {q["kind"] for q in judged} == {"keyword", "question", "paraphrase", "filter"}
+    assert tree.taxonomy is not None
+    vocabularies = {"principle": "principles", "region": "regions", "partner": "partners"}
+    for query in judged:
+        assert query["relevant"], query["id"]
+        assert set(query["relevant"]) <= set(tree.cases), query["id"]
+        assert set(query["relevant"].values()) <= {1, 2}, query["id"]
+        for facet, ids in query.get("filters", {}).items():
+            assert set(ids) <= set(tree.taxonomy.ids(vocabularies[facet])), query["id"]
