@@ -46,7 +46,7 @@ def variant(name: str) -> Iterator[None]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("queries", type=Path)
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser.add_argument("--content", type=Path, default=Path("tests/fixtures/content"))
     args = parser.parse_args()
     queries = load_queries(args.queries)
     names = [

@@ -222,8 +222,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "Written by `bench/run_bench.py` (raw numbers, per-query latencies included, in "
         "`benchmarks.json` next to this file). Corpora are synthetic: `bench/make_corpus.py` "
-        "recombines the bundled cases (titles, summaries, section paragraphs from different "
-        "cases, numbers varied) so every passage text differs and nothing is a cache hit.",
+        "recombines the fictional fixture cases in `tests/fixtures/content` (titles, summaries, "
+        "section paragraphs from different cases, numbers varied) so every passage text "
+        "differs and nothing is a cache hit.",
         "",
         "How to read the figures:",
         "",

@@ -103,7 +103,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus-dir", type=Path, default=Path("bench/corpus"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser.add_argument("--content", type=Path, default=Path("tests/fixtures/content"))
     parser.add_argument("--queries", type=Path, default=Path("tests/data/queries.jsonl"))
     parser.add_argument("--searches", type=int, default=200, help="searches per repeat")
     parser.add_argument(
