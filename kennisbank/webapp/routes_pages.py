@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -12,6 +13,7 @@ from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import (
     case_page,
     collection_page,
@@ -51,8 +53,11 @@ def search(
         offset=(page - 1) * settings.page_size,
         **filters,
     )
+    started = time.perf_counter()
     context = search_page(searcher, params)
-    return render(request, "search.html", {"page": context, "title": _search_title(context)})
+    response = render(request, "search.html", {"page": context, "title": _search_title(context)})
+    record_search(request, params, context.result, "html", started)
+    return response
 
 
 def _search_title(page: Any) -> str:
