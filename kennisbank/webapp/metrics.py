@@ -156,16 +156,3 @@ def install_metrics(app: FastAPI, metrics: Metrics) -> None:
         return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
 
     app.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)
-
-
-def prepare_multiprocess_dir(path: os.PathLike[str] | str) -> None:
-    """Make ``path`` an empty folder for prometheus-client's per-process files.
-
-    Files left by an earlier run would be added to this run's totals, so they go first.
-    """
-    from pathlib import Path
-
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink(missing_ok=True)
