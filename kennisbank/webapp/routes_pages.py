@@ -12,6 +12,7 @@ from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
 from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import (
@@ -160,12 +161,13 @@ def selection_download(
 
 
 @router.api_route("/overzicht", methods=["GET", "HEAD"], response_class=HTMLResponse)
-def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
+def coverage_page(request: Request, searcher: SearcherDep, principe: str = "") -> HTMLResponse:
     return render(
         request,
         "overview.html",
         {
             "title": "Overzicht: waar zijn voorbeelden?",
+            "map": coverage_map(searcher, principe[:100]),
             "matrices": [
                 ("Uitgangspunt per regio", overview(searcher, "regions")),
                 ("Uitgangspunt per soort partner", overview(searcher, "partners")),
