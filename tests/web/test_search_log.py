@@ -189,3 +189,21 @@ def test_a_rotated_log_is_started_again(web_index: Path, tmp_path: Path) -> None
 
 def test_the_log_is_off_by_default(web_app: FastAPI) -> None:
     assert web_app.state.search_log is None
+
+
+def test_insights_reads_what_the_site_wrote(web_index: Path, tmp_path: Path) -> None:
+    """Real searches through the site, then the editors' report on that log."""
+    from kennisbank.search.insights import make_insights
+
+    path = tmp_path / "zoek.log"
+    app = log_app(web_index, path)
+    client = make_client(app)
+    nothing = client.get("/api/search", params={"q": "xyzzy qwerty"}).json()
+    assert nothing["total"] == 0
+    for _ in range(2):
+        assert client.get("/zoeken", params={"q": "hulp bij schulden"}).status_code == 200
+    app.state.search_log.flush()
+    report = make_insights([path], app.state.holder.current())
+    assert report.searches == 3 and report.bad_lines == 0
+    assert (report.top_queries[0].query, report.top_queries[0].count) == ("hulp bij schulden", 2)
+    assert [(q.query, q.count) for q in report.zero_results] == [("xyzzy qwerty", 1)]
