@@ -28,6 +28,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.routing import Mount
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -119,9 +120,10 @@ class Metrics:
 class MetricsMiddleware:
     """Counts and times every HTTP request by its route template (pure ASGI: no extra task)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, mounts: tuple[str, ...] = ()) -> None:
         self.app = app
         self.metrics = metrics
+        self.mounts = mounts  # FastAPI names no route for a mounted app: label it by prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -139,17 +141,27 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
+            route = getattr(scope.get("route"), "path", None) or self._mount(scope["path"])
             method = str(scope.get("method", "GET"))
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
             self.metrics.latency.labels(method=method, route=route).observe(
                 time.perf_counter() - started
             )
 
+    def _mount(self, path: str) -> str:
+        for prefix in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                return prefix
+        return UNMATCHED
+
 
 def install_metrics(app: FastAPI, metrics: Metrics) -> None:
-    """Count every request and answer ``GET /metrics`` (left out of the OpenAPI schema)."""
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    """Count every request and answer ``GET /metrics`` (left out of the OpenAPI schema).
+
+    Call it after the routes and mounts are in place: mounted apps are labelled by prefix.
+    """
+    mounts = tuple(route.path for route in app.routes if isinstance(route, Mount))
+    app.add_middleware(MetricsMiddleware, metrics=metrics, mounts=mounts)
 
     def scrape() -> Response:
         body, content_type = metrics.exposition()
