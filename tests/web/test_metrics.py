@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from kennisbank.search.querylog import SearchLogEntry
 from kennisbank.webapp import Settings, create_app
 
 from .helpers import CONTENT, case_slugs, make_client
@@ -114,6 +115,10 @@ def test_metrics_can_be_turned_off(web_index: Path) -> None:
     assert client.get("/zoeken", params={"q": "schulden"}).status_code == 200
 
 
+def read_lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").splitlines() if path.exists() else []
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,15 +126,18 @@ def free_port() -> int:
 
 
 def test_two_workers_report_their_sum(web_index: Path, tmp_path: Path) -> None:
-    """``serve --workers 2``: every scrape, whichever worker answers it, counts all searches;
-    values an earlier run left in the multiprocess folder are cleared at start."""
+    """``serve --workers 2 --search-log``: every scrape, whichever worker answers it, counts
+    all searches; values an earlier run left in the multiprocess folder are cleared at start;
+    the workers' search log lines land whole in one file."""
     folder = tmp_path / "prom"
     folder.mkdir()
     (folder / "counter_99999.db").write_bytes(b"stale values of an earlier run")
     port = free_port()
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
     command = [sys.executable, "-m", "kennisbank", "serve", "--workers", "2", "--port", str(port)]
+    search_log = tmp_path / "zoek.log"
     command += ["--index", str(web_index), "--content", str(CONTENT)]
+    command += ["--search-log", str(search_log)]
     errors = tmp_path / "serve.err"
     with errors.open("wb") as stderr:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -158,6 +166,12 @@ def test_two_workers_report_their_sum(web_index: Path, tmp_path: Path) -> None:
                 assert value(samples, "kennisbank_index_cases") == len(case_slugs())
             pids = {f.name.split("_")[-1] for f in folder.glob("counter_*.db")}
             assert len(pids) >= 2, pids  # both workers wrote values
+            deadline = time.monotonic() + 30
+            while len(lines := read_lines(search_log)) < searches:
+                assert time.monotonic() < deadline, f"{len(lines)} log lines"
+                time.sleep(0.1)
+            logged = {SearchLogEntry.model_validate_json(line).q for line in lines}
+            assert logged == {f"schulden {i}" for i in range(searches)}
     finally:
         server.terminate()
         server.wait(timeout=30)
