@@ -5,12 +5,12 @@ about who asked (no IP address, cookie, user agent or session id). The format is
 ``kennisbank.search.querylog.SearchLogEntry``; ``kennisbank insights`` reads it.
 
 A search never waits for the disk: ``record`` puts the line on a bounded queue and
-returns; one thread per process writes. Each batch of whole lines goes out in a single
-``write`` on a file opened with ``O_APPEND``, which Linux performs under the file's lock,
-so several worker processes (and threads) appending to one file never interleave lines.
-The file is opened per batch, so a rotated log (moved away by logrotate) is recreated on
-the next search without a signal. A full disk or an unwritable path is logged once; the
-line is dropped and searches go on.
+returns; one thread per process writes what has queued up, four times a second. Each
+batch of whole lines goes out in a single ``write`` on a file opened with ``O_APPEND``,
+which Linux performs under the file's lock, so several worker processes (and threads)
+appending to one file never interleave lines. The file is opened per batch, so a rotated
+log (moved away by logrotate) is recreated on the next write without a signal. A full
+disk or an unwritable path is logged once; the line is dropped and searches go on.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from kennisbank.search.searcher import SearchParams, SearchResult
 log = logging.getLogger("kennisbank")
 QUEUE_LINES = 10_000  # lines waiting for the disk before new ones are dropped
 BATCH_LINES = 256
+FLUSH_SECONDS = 0.25  # how long a line may wait in memory before it is written
 
 
 class SearchLog:
@@ -35,7 +36,9 @@ class SearchLog:
 
     def __init__(self, path: Path, capacity: int = QUEUE_LINES) -> None:
         self.path = path
-        self._queue: queue.Queue[bytes | None] = queue.Queue(capacity)
+        self._queue: queue.Queue[bytes] = queue.Queue(capacity)
+        self._wake = threading.Event()
+        self._stopping = False
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
         self._failing = False  # a failure was reported and no write has succeeded since
@@ -53,15 +56,17 @@ class SearchLog:
             self._drop(f"{type(exc).__name__}: {exc}")
 
     def flush(self) -> None:
-        """Wait until every queued line has been written (or dropped)."""
+        """Write every queued line now and wait until it is written (or dropped)."""
         if self._thread is not None:
+            self._wake.set()
             self._queue.join()
 
     def close(self) -> None:
         """Write what is queued and stop the thread (app shutdown)."""
         thread = self._thread
         if thread is not None:
-            self._queue.put(None)
+            self._stopping = True
+            self._wake.set()
             thread.join(timeout=10)
             self._thread = None
 
@@ -75,20 +80,32 @@ class SearchLog:
                 self._thread = thread
 
     def _run(self) -> None:
+        """Wake a few times a second (not per search) and write what has queued up.
+
+        Waking per line made the writer compete with the request for the core on every
+        search (measured: +1 ms median on a busy 2-core machine); a timer does not.
+        """
         while True:
-            batch = [self._queue.get()]
-            while len(batch) < BATCH_LINES and batch[-1] is not None:
-                try:
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            self._drain()
+            if self._stopping:
+                self._drain()
+                return
+
+    def _drain(self) -> None:
+        while True:
+            batch: list[bytes] = []
+            try:
+                while len(batch) < BATCH_LINES:
                     batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            lines = [line for line in batch if line is not None]
-            if lines:
-                self._write(b"".join(lines), len(lines))
+            except queue.Empty:
+                pass
+            if not batch:
+                return
+            self._write(b"".join(batch), len(batch))
             for _ in batch:
                 self._queue.task_done()
-            if batch[-1] is None:
-                return
 
     def _write(self, data: bytes, count: int) -> None:
         try:
