@@ -147,6 +147,8 @@ def test_without_since_older_lines_count(searcher: Searcher, tmp_path: Path) -> 
     assert report.searches == 11
     assert ("oud", 1) in [(q.query, q.count) for q in report.zero_results]
     assert report.stale == []  # no content folder given
+    missing = make_insights([log], searcher, tmp_path / "geen-content")
+    assert missing.stale == [] and "geen-content" in missing.unreadable[0]
 
 
 def test_the_weak_threshold_is_the_index_rankings_cutoff(

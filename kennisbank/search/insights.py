@@ -88,6 +88,10 @@ def make_insights(
     firsts = [e for e in read.entries if e.page == 1]
     asked = Counter(normal_query(e.q) for e in firsts if e.q.strip())
     cutoff = closeness_cutoff(searcher.ranking)
+    stale: list[StaleCase] = []
+    if content is not None:
+        stale, problems = _stale(content, today or dt.date.today())
+        read.unreadable += problems
     return InsightsReport(
         searches=len(firsts),
         distinct_queries=len(asked),
@@ -97,7 +101,7 @@ def make_insights(
         ),
         weak_results=_weak(firsts, cutoff, limit),
         never_shown=_never_shown(firsts, searcher),
-        stale=_stale(content, today or dt.date.today()) if content is not None else [],
+        stale=stale,
         gaps=_gaps(firsts, searcher, limit),
         weak_below=cutoff,
         bad_lines=read.bad_lines,
@@ -143,15 +147,17 @@ def _never_shown(entries: list[SearchLogEntry], searcher: Searcher) -> list[Case
     return [CaseRef(slug=slug, title=title) for slug, title in titles.items() if slug not in shown]
 
 
-def _stale(content: Path, today: dt.date) -> list[StaleCase]:
-    """Cases in the content folder whose ``review_by`` date has passed."""
+def _stale(content: Path, today: dt.date) -> tuple[list[StaleCase], list[str]]:
+    """Cases in the content folder whose ``review_by`` date has passed (and why none, if so)."""
     tree = load_content(content)
+    if tree.taxonomy is None:
+        return [], [f"{content}: geen bruikbare content; verlopen review_by niet bepaald"]
     stale = [
         StaleCase(slug=case.slug, title=case.title, review_by=case.review_by.isoformat())
         for case in tree.cases.values()
         if case.review_by is not None and case.review_by < today
     ]
-    return sorted(stale, key=lambda case: (case.review_by, case.slug))
+    return sorted(stale, key=lambda case: (case.review_by, case.slug)), []
 
 
 def _gaps(entries: list[SearchLogEntry], searcher: Searcher, limit: int) -> list[Gap]:

@@ -96,7 +96,11 @@ class Metrics:
     def index_loaded(self, searcher: Searcher, previous: str | None) -> None:
         """Called by the index holder whenever it starts serving a version."""
         if previous is not None:
-            self.index_info.labels(version=previous).set(0)
+            if os.environ.get(MULTIPROC_ENV):
+                # another worker may still serve it; per-process files cannot forget a label
+                self.index_info.labels(version=previous).set(0)
+            else:
+                self.index_info.remove(previous)  # one series per build would pile up
             self.swaps.inc()
         self.index_info.labels(version=searcher.version).set(1)
         self.index_cases.set(len(searcher.slugs))
