@@ -8,6 +8,8 @@ noise hits both alike; the report gives medians and the B/A ratio per endpoint.
     python bench/observability_overhead.py --index index [--rounds 300] [--only metrics|log]
 
 ``--only`` turns on just one of the two in server B, to see which one costs what.
+``--micro`` instead times, in this process, what a search adds to the request thread:
+building and queueing its log line, and the metrics calls of one search request.
 """
 
 from __future__ import annotations
@@ -56,12 +58,59 @@ def start(index: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen[byte
         time.sleep(0.2)
 
 
+def micro(repeats: int = 20_000) -> None:
+    """Per-search cost on the request thread, in microseconds (median of 7 runs)."""
+    import timeit
+
+    from kennisbank.search.searcher import SearchHit, SearchParams, SearchResult
+    from kennisbank.webapp.metrics import Metrics
+    from kennisbank.webapp.search_log import SearchLog
+
+    hits = [
+        SearchHit(
+            slug=f"voorbeeld-{i}",
+            title="t",
+            score=1.0,
+            principles=[],
+            regions=[],
+            partners=[],
+            summary="s",
+        )
+        for i in range(10)
+    ]
+    params = SearchParams(query="hulp bij schulden voor jonge gezinnen", region=["utrecht"])
+    result = SearchResult(
+        query=params.query, total=12, results=hits, facets={}, best_similarity=0.41
+    )
+    folder = Path(tempfile.mkdtemp(prefix="kennisbank-bench-"))
+    log = SearchLog(folder / "zoek.log", capacity=10 * repeats)
+    metrics = Metrics()
+
+    def measured() -> None:
+        metrics.requests.labels(method="GET", route="/zoeken", status="200").inc()
+        metrics.latency.labels(method="GET", route="/zoeken").observe(0.01)
+        metrics.search_done("html", 0.002, 0.005, 0.003)
+
+    for name, call in (
+        ("search log line", lambda: log.record(params, result, "html")),
+        ("metrics of one search", measured),
+    ):
+        runs = timeit.repeat(call, number=repeats, repeat=7)
+        print(f"{name:22} median {statistics.median(runs) / repeats * 1e6:.1f} µs per search")
+        log.flush()
+    log.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", choices=["metrics", "log"])
+    parser.add_argument("--micro", action="store_true")
     args = parser.parse_args()
+    if args.micro:
+        micro()
+        return
     queries = [json.loads(line)["query"] for line in QUERIES.read_text("utf-8").splitlines()]
     log_dir = Path(tempfile.mkdtemp(prefix="kennisbank-bench-"))
     plain, plain_url = start(args.index, {"KENNISBANK_METRICS": "false"})
