@@ -203,6 +203,42 @@ def evaluate(
 
 
 @app.command()
+def insights(
+    logs: Annotated[list[Path], typer.Argument(help="Zoeklog(s); gedraaide .gz-bestanden ook.")],
+    index: IndexOpt = Path("index"),
+    content: ContentOpt = Path("content"),
+    since: Annotated[
+        str | None, typer.Option("--since", help="Alleen zoekopdrachten vanaf deze datum.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Regels per lijst.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object.")] = False,
+) -> None:
+    """Wat mensen zoeken en niet vinden: voor de redactie, uit het zoeklog."""
+    import datetime as dt
+
+    from kennisbank.search.insights import make_insights
+
+    try:
+        start = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise _fail(f"--since '{str(since)[:40]}' is geen datum (JJJJ-MM-DD)", 2) from None
+    missing = [str(path) for path in logs if not path.is_file()]
+    if missing:
+        raise _fail(f"zoeklog niet gevonden: {', '.join(missing)}")
+    searcher = _open_searcher(index)
+    report = _guard(lambda: make_insights(logs, searcher, content, start, limit))
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    from rich.console import Console
+
+    from kennisbank.search.insights_text import print_report
+
+    labels = {v: searcher.taxonomy.labels(v) for v in ("principles", "regions")}
+    print_report(report, Console(), labels)
+
+
+@app.command()
 def serve(
     content: ContentOpt = Path("content"),
     index: IndexOpt = Path("index"),
@@ -215,27 +251,64 @@ def serve(
             "--watch", help="Herbouw de index bij elke wijziging in de content (voor redacteuren)."
         ),
     ] = False,
+    search_log: Annotated[
+        Path | None,
+        typer.Option("--search-log", help="Schrijf elke zoekopdracht als JSON-regel hierheen."),
+    ] = None,
 ) -> None:
     """Start de website en de API (uvicorn)."""
     import os
 
     import uvicorn
 
+    if search_log is not None:
+        os.environ["KENNISBANK_SEARCH_LOG"] = str(search_log)
+    metrics_dir = _metrics_dir(workers)
     os.environ["KENNISBANK_CONTENT"] = str(content)
     os.environ["KENNISBANK_INDEX"] = str(index)
     os.environ["KENNISBANK_WATCH"] = "true" if watch else "false"
     if watch and workers > 1:
         raise _fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
-    uvicorn.run(
-        "kennisbank.webapp:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        proxy_headers=True,
-    )
+    try:
+        uvicorn.run(
+            "kennisbank.webapp:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            proxy_headers=True,
+        )
+    finally:
+        if metrics_dir is not None:
+            import shutil
+
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir(workers: int) -> Path | None:
+    """Prepare prometheus-client's multiprocess folder; returns a folder made here to remove.
+
+    Several workers need one (each writes its values there, /metrics sums them). An
+    operator's ``PROMETHEUS_MULTIPROC_DIR`` is used and emptied of an earlier run's files;
+    otherwise ``serve --workers N`` makes a temporary one for this run.
+    """
+    import os
+    import tempfile
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # an earlier run's values would add to this run's
+            stale.unlink(missing_ok=True)
+        return None
+    if workers < 2:
+        return None
+    made = Path(tempfile.mkdtemp(prefix="kennisbank-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(made)
+    return made
 
 
 def _guard(call: Callable[[], T]) -> T:

@@ -36,3 +36,14 @@ class RankingConfig(BaseModel):
     max_term_share: float = Field(default=0.5, gt=0, le=1)
     # Score of a case: best passage plus this share of its second best.
     second_passage: float = Field(default=0.0, ge=0, le=1)
+
+
+def closeness_cutoff(config: RankingConfig) -> float:
+    """The cosine below which a query's best match is *weak*: no case is close to it.
+
+    This is the absolute part of the closeness rule (the relative part compares cases with
+    the query's own best match, so it never rejects that best match). The search log's
+    ``top_score`` is on this scale, and ``kennisbank insights`` reads the cutoff through
+    here, from the ranking the searcher of the index uses, so it follows the embedder.
+    """
+    return config.semantic_floor

@@ -49,6 +49,7 @@ from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusi
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.ranking import RankingConfig
 from kennisbank.search.snippets import Snippet, choose_passage, make_snippet
+from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import query_terms
 
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -94,6 +95,10 @@ class SearchResult(BaseModel):
     k: int = 10
     index: str = ""
     took_ms: float = 0.0
+    timing: SearchTiming = SearchTiming()
+    # Cosine of the closest passage of any case the filters allow (None without a semantic
+    # side): the raw semantic score, on the scale of ``RankingConfig.semantic_floor``.
+    best_similarity: float | None = None
 
 
 def clean_query(text: str) -> str:
@@ -204,6 +209,7 @@ class Searcher:
 
     def _search(self, params: SearchParams) -> SearchResult:
         started = time.perf_counter()
+        trace = SearchTrace()
         query = clean_query(params.query)
         filters = params.filters()
         allowed = self.facets.filter_mask(filters)
@@ -213,9 +219,10 @@ class Searcher:
             scores: Scores = np.zeros(len(self.slugs))
             similarity: dict[int, float] = {}
         else:
-            matched, order, scores, similarity = self._rank(query, params.mode, allowed)
+            matched, order, scores, similarity = self._rank(query, params.mode, allowed, trace)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
+        took = time.perf_counter() - started
         return SearchResult(
             query=query,
             total=len(order),
@@ -224,11 +231,16 @@ class Searcher:
             offset=params.offset,
             k=params.k,
             index=self.version,
-            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            took_ms=round(took * 1000, 2),
+            timing=SearchTiming(
+                encode_ms=round(trace.encode_seconds * 1000, 3),
+                rank_ms=round((took - trace.encode_seconds) * 1000, 3),
+            ),
+            best_similarity=trace.best_similarity,
         )
 
     def _rank(
-        self, query: str, mode: Mode, allowed: Mask
+        self, query: str, mode: Mode, allowed: Mask, trace: SearchTrace | None = None
     ) -> tuple[Mask, npt.NDArray[np.int64], Scores, dict[int, float]]:
         """Result set, its order (best first), fused scores and per-passage similarity."""
         size = len(self.slugs)
@@ -239,7 +251,7 @@ class Searcher:
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical(query)
         if mode in ("hybrid", "semantic"):
-            semantic, close, similarity = self._semantic(query, allowed)
+            semantic, close, similarity = self._semantic(query, allowed, trace)
         matched = ~np.isnan(lexical)
         # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
         # keyword side there is nothing else to decide membership.
@@ -271,7 +283,9 @@ class Searcher:
         scores[np.searchsorted(self.case_ids, case_ids)] = values
         return scores
 
-    def _semantic(self, query: str, allowed: Mask | None) -> tuple[Scores, Mask, dict[int, float]]:
+    def _semantic(
+        self, query: str, allowed: Mask | None, trace: SearchTrace | None = None
+    ) -> tuple[Scores, Mask, dict[int, float]]:
         """Semantic candidates: best passage score per case, the close ones, and per passage.
 
         The nearest ``semantic_candidates`` passages are ranked; when filters are active a
@@ -279,7 +293,10 @@ class Searcher:
         Closeness is judged against the query's best match overall, not the filtered one,
         so it does not change with the filters.
         """
+        encoding = time.perf_counter()
         vector = self.embedder().encode_query(query)
+        trace = trace or SearchTrace()
+        trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
@@ -300,6 +317,9 @@ class Searcher:
         positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
         best: Scores = np.full(len(self.slugs), -np.inf)
         np.maximum.at(best, positions, unique_scores)
+        allowed_best = best if allowed is None else best[allowed]
+        if allowed_best.size and np.isfinite(allowed_best).any():
+            trace.saw_similarity(float(allowed_best.max()))
         if config.second_passage:
             # second best per case: the best of what remains once each case's best is removed
             is_best = unique_scores >= best[positions]

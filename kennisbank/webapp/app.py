@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
 from kennisbank.webapp import api_docs, routes_api, routes_pages
+from kennisbank.webapp.metrics import Metrics, install_metrics
+from kennisbank.webapp.search_log import SearchLog
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 from kennisbank.webapp.templating import make_templates, render, web_root
@@ -50,13 +52,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.holder = IndexHolder(settings.index, settings.reload_interval)
+    metrics = Metrics() if settings.metrics else None
+    app.state.metrics = metrics
+    app.state.search_log = SearchLog(settings.search_log) if settings.search_log else None
+    app.state.holder = IndexHolder(
+        settings.index, settings.reload_interval, metrics.index_loaded if metrics else None
+    )
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")
     api_docs.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     _install_handlers(app)
+    if metrics is not None:
+        install_metrics(app, metrics)
     if settings.watch:
         from kennisbank.webapp.watch import start_watcher
 
@@ -75,6 +84,8 @@ async def lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     """
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
     yield
+    if app.state.search_log is not None:
+        app.state.search_log.close()  # write what is still queued
 
 
 def _install_handlers(app: FastAPI) -> None:

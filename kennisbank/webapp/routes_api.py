@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -23,6 +24,7 @@ from kennisbank.webapp.api_models import (
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
+from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import case_page, collection_page
 
 
@@ -82,6 +84,7 @@ def check_ids(searcher: Searcher, **selected: list[str]) -> None:
 
 @router.get("/api/search", tags=["zoeken"], response_model=SearchResponse)
 def api_search(
+    request: Request,
     searcher: SearcherDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Zoekvraag")] = "",
     principle: IdList = [],
@@ -101,7 +104,11 @@ def api_search(
         offset=offset,
         snippets=False,
     )
-    return search_page(searcher, params).api_json()
+    started = time.perf_counter()
+    page = search_page(searcher, params)
+    payload = page.api_json()
+    record_search(request, params, page.result, "api", started)
+    return payload
 
 
 @router.get("/api/cases", tags=["voorbeelden"], response_model=CasesPage)

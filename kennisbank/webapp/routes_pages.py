@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -11,7 +12,9 @@ from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
 from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import (
     case_page,
     collection_page,
@@ -51,8 +54,11 @@ def search(
         offset=(page - 1) * settings.page_size,
         **filters,
     )
+    started = time.perf_counter()
     context = search_page(searcher, params)
-    return render(request, "search.html", {"page": context, "title": _search_title(context)})
+    response = render(request, "search.html", {"page": context, "title": _search_title(context)})
+    record_search(request, params, context.result, "html", started)
+    return response
 
 
 def _search_title(page: Any) -> str:
@@ -155,12 +161,13 @@ def selection_download(
 
 
 @router.api_route("/overzicht", methods=["GET", "HEAD"], response_class=HTMLResponse)
-def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
+def coverage_page(request: Request, searcher: SearcherDep, principe: str = "") -> HTMLResponse:
     return render(
         request,
         "overview.html",
         {
             "title": "Overzicht: waar zijn voorbeelden?",
+            "map": coverage_map(searcher, principe[:100]),
             "matrices": [
                 ("Uitgangspunt per regio", overview(searcher, "regions")),
                 ("Uitgangspunt per soort partner", overview(searcher, "partners")),

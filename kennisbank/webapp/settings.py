@@ -49,3 +49,12 @@ class Settings(BaseSettings):
         description="Rebuild the index when a content file is saved "
         "(KENNISBANK_WATCH; `kennisbank serve --watch`).",
     )
+    search_log: Path | None = Field(
+        default=None,
+        description="Append one JSON line per search to this file (KENNISBANK_SEARCH_LOG; "
+        "`kennisbank serve --search-log PATH`); off when unset. Never stores who searched.",
+    )
+    metrics: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics on /metrics (KENNISBANK_METRICS).",
+    )

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from kennisbank.content.problems import Problem
@@ -35,8 +36,15 @@ NOT_CHECKED = (-1, -1)  # differs from every manifest stamp, and from None (no m
 class IndexHolder:
     """Owns the current searcher; thread-safe to read, reloads in the background."""
 
-    def __init__(self, index_dir: Path, reload_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        reload_interval: float = 1.0,
+        on_load: Callable[[Searcher, str | None], None] | None = None,
+    ) -> None:
+        """``on_load(searcher, previous_version)`` is told of every version put in service."""
         self.index_dir = index_dir
+        self.on_load = on_load
         self.reload_interval = reload_interval
         self._searcher: Searcher | None = None
         self._error: str | None = None
@@ -122,5 +130,7 @@ class IndexHolder:
         self._error = None
         self._stamp = stamp
         log.info("index %s geladen (%d voorbeelden)", searcher.version, len(searcher.slugs))
+        if self.on_load is not None:
+            self.on_load(searcher, old.version if old is not None else None)
         if old is not None:
             release_when_collected(weakref.ref(old), old.version)

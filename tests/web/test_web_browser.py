@@ -50,6 +50,7 @@ PAGE_TYPES: dict[str, str] = {
     "selectie-gevuld": f"/selectie?s={CASE}&s={OTHER_CASE}",
     "selectie-afdrukken": f"/selectie/afdrukken?s={CASE}&s={OTHER_CASE}",
     "overzicht": "/overzicht",
+    "overzicht-uitgangspunt": "/overzicht?principe=bestaanszekerheid",
     "niet-gevonden": "/voorbeelden/bestaat-niet",
 }
 
@@ -437,4 +438,53 @@ def test_the_api_docs_work_without_any_other_site(browser: Browser, live_url: st
     expect(page.locator(".opblock-body").first).to_be_visible()
     assert elsewhere == [], elsewhere
     assert problems == [], problems
+    context.close()
+
+
+# --- The coverage map on /overzicht ---------------------------------------------------------
+
+
+def test_coverage_map_control_and_tiles(page: Page, live_url: str) -> None:
+    """Choose a principle with the GET control, then follow a tile: the search it opens
+    has exactly the tile's count (with and without JavaScript)."""
+    page.goto(f"{live_url}/overzicht")
+    expect(page.locator("ul.tile-map > li")).to_have_count(12)
+    page.get_by_label("Uitgangspunt", exact=True).select_option("bestaanszekerheid")
+    page.get_by_role("button", name="Toon op de kaart").click()
+    page.wait_for_url(re.compile(r"/overzicht\?principe=bestaanszekerheid$"))
+    expect(page.locator("#kaart-titel")).to_contain_text("Bestaanszekerheid")
+    counted = page.locator("ul.tile-map li:not(.shade-0) a").all()
+    assert counted, "no province has a case for this principle"
+    tile = counted[0]
+    count = int(tile.locator(".tile-count").inner_text().split()[0])
+    href = tile.get_attribute("href") or ""
+    assert "principe=bestaanszekerheid" in href and "regio=" in href
+    tile.click()
+    page.wait_for_url(re.compile(r"/zoeken\?principe=bestaanszekerheid&regio="))
+    assert h1_count(page) == count
+
+
+def test_coverage_map_is_keyboard_reachable(browser: Browser, live_url: str) -> None:
+    """Tab goes from the control through every tile in reading order, each visibly focused."""
+    context = new_context(browser, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(f"{live_url}/overzicht")
+    hrefs = page.locator(".coverage-map li.tile a").evaluate_all("els => els.map(e => e.href)")
+    page.focus("#kaart-principe")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Toon op de kaart"
+    reached = []
+    for _ in hrefs:
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.href"))
+        box = page.evaluate(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " return [r.top, r.bottom, r.left, r.right]; }"
+        )
+        assert box[0] >= 0 and box[1] <= 812 and box[2] >= 0 and box[3] <= 375, box
+        background = page.evaluate("() => getComputedStyle(document.activeElement).backgroundColor")
+        assert background == "rgb(255, 191, 71)", "the focused tile is not highlighted"
+    assert reached == hrefs
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/zoeken\?regio="))
     context.close()
