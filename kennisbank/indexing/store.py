@@ -1,7 +1,9 @@
 """The SQLite half of an index version: cases, facets, passages, files and the FTS5 table.
 
 FTS5 holds text that the Dutch analyzer has already stemmed and decompounded, so it only
-splits on spaces. Passage ids are AUTOINCREMENT and never reused: they are the FAISS ids,
+splits on spaces. Each passage also keeps its terms (``stems``: which passage a snippet
+shows) and its word offsets per stem (``marks``: which words the snippet marks), so a
+search never analyses passage text. Passage ids are AUTOINCREMENT and never reused: they are the FAISS ids,
 and an incremental build must be able to remove an old passage's vector by its id.
 """
 
@@ -20,6 +22,7 @@ from kennisbank.content.models import Case, Collection
 from kennisbank.content.taxonomy import FACET_FIELDS
 from kennisbank.indexing.passages import Passage
 from kennisbank.text.analysis import analyze
+from kennisbank.text.marks import encode_marks
 from kennisbank.text.terms import FIELD_WEIGHTS, encode_terms
 
 FTS_COLUMNS = ("title", "summary", "tags", "body", "parts")
@@ -40,7 +43,7 @@ CREATE INDEX IF NOT EXISTS facets_by_case ON facets(case_id);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
     ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
-    stems TEXT NOT NULL, text_hash TEXT NOT NULL);
+    stems TEXT NOT NULL, marks TEXT NOT NULL, text_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_case ON passages(case_id);
 CREATE TABLE IF NOT EXISTS collections (
     slug TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, data TEXT NOT NULL,
@@ -163,6 +166,7 @@ def insert_cases(
                 "heading": passage.heading,
                 "text": passage.text,
                 "stems": " ".join(sorted(passage_terms(passage))),
+                "marks": encode_marks(passage.text),
                 "text_hash": passage.text_hash,
             }
             for passage_id, passage in zip(ids, passages, strict=True)

@@ -4,16 +4,24 @@ The passage is chosen by semantic similarity plus query-term overlap, so a resul
 meaning still shows the passage that carries that meaning. Marking is stem-based (a query
 for "schulden" marks "schuld" and "schuldhulpverlening"), done in Python on the original
 text, and returned as segments so HTML and JSON render them without trusting any markup.
+A search does not tokenise passages: it reads the word offsets per stem that the build
+stored for each passage (``text.marks``), and only for the passage it shows.
 """
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from bisect import bisect_right
+
 from pydantic import BaseModel
 
-from kennisbank.text.analysis import Token, part_stems, query_words, tokens
+from kennisbank.text.analysis import query_terms, query_words, tokens
+from kennisbank.text.marks import Marks, decode_marks, marks_of_tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
+WORD_START = re.compile(r"(?<= )[^ ]")
 
 
 class Segment(BaseModel):
@@ -31,38 +39,87 @@ class Snippet(BaseModel):
 
 
 def choose_passage(
-    candidates: list[tuple[int, str, str, str]], terms: set[str], similarity: dict[int, float]
-) -> tuple[int, str, str] | None:
-    """Best (id, heading, text) among (id, heading, text, stems) by meaning plus overlap."""
-    best: tuple[float, int, str, str] | None = None
-    for passage_id, heading, text, stems in candidates:
-        overlap = len(terms & set(stems.split())) / len(terms) if terms else 0.0
+    candidates: list[tuple[int, str]], terms: set[str], similarity: dict[int, float]
+) -> int | None:
+    """Id of the best passage among (id, stems) by meaning plus query-term overlap.
+
+    ``stems`` is the passage's stored space-separated term list; a term is looked up as
+    `` term `` in it (terms never contain spaces) instead of building a set per passage.
+    """
+    best: tuple[float, int] | None = None
+    for passage_id, stems in candidates:
+        overlap = 0.0
+        if terms:
+            padded = f" {stems} "
+            overlap = sum(f" {term} " in padded for term in terms) / len(terms)
         score = similarity.get(passage_id, 0.0) + OVERLAP_WEIGHT * overlap
         if best is None or score > best[0]:
-            best = (score, passage_id, heading, text)
-    return None if best is None else best[1:]
+            best = (score, passage_id)
+    return None if best is None else best[1]
+
+
+def page_snippets(
+    conn: sqlite3.Connection, case_ids: list[int], query: str, similarity: dict[int, float]
+) -> dict[int, Snippet]:
+    """Per case id, the snippet of its best passage for this query (a page's worth).
+
+    Passages are chosen on their stored terms alone; text and marks are then read for the
+    chosen passages only, and each snippet is made from its stored marks (no analysis).
+    """
+    placeholders = ",".join("?" * len(case_ids))
+    candidates: dict[int, list[tuple[int, str]]] = {}
+    for passage_id, case_id, stems in conn.execute(
+        f"SELECT id, case_id, stems FROM passages WHERE case_id IN ({placeholders}) "
+        "ORDER BY case_id, ordinal",
+        case_ids,
+    ):
+        candidates.setdefault(case_id, []).append((passage_id, stems))
+    terms = set(query_terms(query))
+    chosen: dict[int, int] = {}
+    for case_id, passages in candidates.items():
+        passage_id = choose_passage(passages, terms, similarity)
+        if passage_id is not None:
+            chosen[passage_id] = case_id
+    snippets: dict[int, Snippet] = {}
+    if not chosen:
+        return snippets
+    for passage_id, heading, text, stored in conn.execute(
+        f"SELECT id, heading, text, marks FROM passages "
+        f"WHERE id IN ({','.join('?' * len(chosen))})",
+        list(chosen),
+    ):
+        snippets[chosen[passage_id]] = snippet_from_marks(
+            heading, text, decode_marks(stored), query
+        )
+    return snippets
 
 
 def make_snippet(heading: str, text: str, query: str) -> Snippet:
-    """A window of the passage around its densest run of query words, with those marked."""
-    found = tokens(text)
-    wanted = wanted_stems(query, found)
-    direct = {word_stem for word_stem, _ in query_words(query)}
-    hits = [t for t in found if t.stem in wanted or part_stems(t.word) & direct]
-    words = text.split()
-    if len(words) <= WINDOW_WORDS:
+    """A window of the passage around its densest run of query words, with those marked.
+
+    Tokenises the text now; a search uses the marks its index stored (``snippet_from_marks``).
+    """
+    return snippet_from_marks(heading, text, marks_of_tokens(tokens(text)), query)
+
+
+def snippet_from_marks(heading: str, text: str, marks: Marks, query: str) -> Snippet:
+    """``make_snippet`` from a passage's stored marks: no tokenising at query time."""
+    words = query_words(query)
+    direct = {word_stem for word_stem, _ in words}
+    hits = marks.spans(wanted_stems(words, marks), direct)
+    if len(text.split()) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
     else:
         start_char, end_char = _window(text, hits)
     segments: list[Segment] = []
     cursor = start_char
-    for token in hits:
-        if token.start < start_char or token.end > end_char:
+    for start, end in hits:
+        if start < start_char or end > end_char:
             continue
-        if token.start > cursor:
-            segments.append(Segment(text=text[cursor : token.start]))
-        segments.append(Segment(text=text[token.start : token.end], mark=True))
-        cursor = token.end
+        if start > cursor:
+            segments.append(Segment(text=text[cursor:start]))
+        segments.append(Segment(text=text[start:end], mark=True))
+        cursor = end
     if cursor < end_char:
         segments.append(Segment(text=text[cursor:end_char]))
     if start_char > 0:
@@ -72,28 +129,27 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     return Snippet(heading=heading, segments=segments)
 
 
-def wanted_stems(query: str, found: list[Token]) -> set[str]:
+def wanted_stems(words: list[tuple[str, frozenset[str]]], marks: Marks) -> set[str]:
     """Query stems, plus the parts of a query compound when all of them occur in the text:
     "schuldhulpverlening" marks "hulp bij schulden", but "geldzorgen" does not mark every
     "zorgen" in a text that never mentions money."""
-    words = query_words(query)
-    present = {t.stem for t in found}
-    for token in found:
-        present |= part_stems(token.word)
     wanted = {word_stem for word_stem, _ in words}
-    for _, parts in words:
-        if parts and parts <= present:
-            wanted |= parts
+    compounds = [parts for _, parts in words if parts]
+    if compounds:
+        present = marks.present()
+        for parts in compounds:
+            if parts <= present:
+                wanted |= parts
     return wanted
 
 
-def _window(text: str, hits: list[Token]) -> tuple[int, int]:
+def _window(text: str, hits: list[tuple[int, int]]) -> tuple[int, int]:
     """Character range of about WINDOW_WORDS words, starting a little before the first hit."""
-    starts = [i for i, ch in enumerate(text) if i == 0 or (text[i - 1] == " " and ch != " ")]
+    # Word starts: position 0, and every non-space character after a space.
+    starts = [0, *(match.start() for match in WORD_START.finditer(text))]
     anchor = 0
     if hits:
-        first = hits[0].start
-        anchor = max(0, max(i for i, s in enumerate(starts) if s <= first) - 5)
+        anchor = max(0, bisect_right(starts, hits[0][0]) - 1 - 5)
     end_word = anchor + WINDOW_WORDS
     start_char = starts[anchor]
     end_char = starts[end_word] - 1 if end_word < len(starts) else len(text)
