@@ -12,7 +12,9 @@ and, in the same rounds, times:
   connection, every judged query once per round.
 
 The figure of interest is **page p50 minus encode p50**: everything a page costs besides
-the encoder (ranking, snippets, facets, templates, validation, HTTP). With
+the encoder (ranking, snippets, facets, templates, validation, HTTP). On a shared machine
+the wall-clock figures move with the load, so the same run also reports CPU time: the
+server's (from /proc, summed over every request) per request, minus the encode's. With
 `--baseline-code`, a second server runs that checkout's code (e.g. a `git worktree` of the
 base commit) on its own index; rounds alternate between the two servers, so both see the
 same machine load. `--wrk N` adds N seconds of wrk per endpoint (16 connections, one
@@ -47,7 +49,8 @@ def start(index: Path, code: Path) -> tuple[subprocess.Popen[bytes], int]:
     env = {**os.environ, "KENNISBANK_INDEX": str(index), "PYTHONPATH": str(code)}
     command = [sys.executable, "-m", "uvicorn", "kennisbank.webapp:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env)
+    command += ["--timeout-keep-alive", "600"]  # one connection for the whole run
+    server = subprocess.Popen(command, env=env, cwd=code)  # `-m` puts the cwd first
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -77,20 +80,22 @@ def paths(queries: Path) -> dict[str, list[str]]:
     return result
 
 
-def timed_round(port: int, urls: list[str]) -> list[float]:
-    """Milliseconds per request, one keep-alive connection, status 200 required."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    times: list[float] = []
-    for url in urls:
-        started = time.perf_counter()
-        connection.request("GET", url)
-        response = connection.getresponse()
-        response.read()
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status != 200:
-            raise SystemExit(f"{url} -> {response.status}")
-    connection.close()
-    return times
+def timed(connection: http.client.HTTPConnection, url: str) -> float:
+    """Milliseconds for one request on a keep-alive connection; status 200 required."""
+    started = time.perf_counter()
+    connection.request("GET", url)
+    response = connection.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise SystemExit(f"{url} -> {response.status}")
+    return elapsed
+
+
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) a process has used, in ms: robust to a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def encoder(index: Path) -> object:
@@ -113,26 +118,43 @@ def main() -> None:
     sides = {"new": (args.index, ROOT)}
     if args.baseline_code:
         sides["baseline"] = (args.baseline_index or args.index, args.baseline_code)
-    servers = {name: start(index, code) for name, (index, code) in sides.items()}
     urls = paths(args.queries)
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x.strip()]
     embedder = encoder(args.index)
     times: dict[str, dict[str, list[float]]] = {n: {e: [] for e in ENDPOINTS} for n in sides}
     encode: list[float] = []
+    encode_cpu = 0.0
+    cpu: dict[str, dict[str, float]] = {n: dict.fromkeys(ENDPOINTS, 0.0) for n in sides}
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     try:
-        for name, (_, port) in servers.items():  # warm-up: lexicon, caches, first encode
+        for name, (index, code) in sides.items():
+            servers[name] = start(index, code)
+        connections = {
+            name: http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for name, (_, port) in servers.items()
+        }
+        for name in servers:  # warm-up: lexicon, caches, first encodes
             for endpoint in ENDPOINTS:
-                timed_round(port, urls[endpoint])
+                for url in urls[endpoint]:
+                    timed(connections[name], url)
+        # Query by query: its encoding here, then its pages on each server, so that the
+        # encode and page figures see the same moment of a busy machine.
         for number in range(args.rounds):
-            for query in queries:
-                started = time.perf_counter()
+            order = list(servers) if number % 2 == 0 else list(reversed(servers))
+            for i, query in enumerate(queries):
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 embedder.encode_query(query)  # type: ignore[attr-defined]
                 encode.append((time.perf_counter() - started) * 1000)
-            order = list(servers) if number % 2 == 0 else list(reversed(servers))
-            for name in order:
-                for endpoint in ENDPOINTS:
-                    times[name][endpoint] += timed_round(servers[name][1], urls[endpoint])
+                encode_cpu += (time.thread_time() - started_cpu) * 1000
+                for name in order:
+                    pid = servers[name][0].pid
+                    for endpoint in ENDPOINTS:
+                        before = cpu_ms(pid)
+                        times[name][endpoint].append(timed(connections[name], urls[endpoint][i]))
+                        cpu[name][endpoint] += cpu_ms(pid) - before
         report = summary(times, encode)
+        count = len(encode)
+        report["cpu_ms_per_request"] = cpu_summary(cpu, encode_cpu, count)
         if args.wrk:
             report["wrk"] = throughput(servers, args.wrk)
     finally:
@@ -156,6 +178,19 @@ def summary(times: dict[str, dict[str, list[float]]], encode: list[float]) -> di
             side[f"{endpoint}_p50_ms"] = round(statistics.median(values), 3)
         for endpoint in ("zoeken", "api_search"):
             side[f"{endpoint}_beyond_encode_ms"] = round(side[f"{endpoint}_p50_ms"] - encode_p50, 3)
+        report[name] = side
+    return report
+
+
+def cpu_summary(
+    cpu: dict[str, dict[str, float]], encode_cpu: float, count: int
+) -> dict[str, object]:
+    """Mean server CPU per request (clock ticks summed over every request), and beyond encode."""
+    report: dict[str, object] = {"encode": round(encode_cpu / count, 3)}
+    for name, endpoints in cpu.items():
+        side = {endpoint: round(total / count, 3) for endpoint, total in endpoints.items()}
+        for endpoint in ("zoeken", "api_search"):
+            side[f"{endpoint}_beyond_encode"] = round(side[endpoint] - encode_cpu / count, 3)
         report[name] = side
     return report
 
