@@ -76,7 +76,8 @@ def paths(queries: Path) -> dict[str, list[str]]:
         html = {"q": item["query"], **{html_names[k]: v for k, v in filters.items()}}
         result["healthz"].append("/healthz")
         result["zoeken"].append("/zoeken?" + urlencode(html, doseq=True))
-        result["api_search"].append("/api/search?" + urlencode({"q": item["query"], **filters}, doseq=True))
+        api = {"q": item["query"], **filters}
+        result["api_search"].append("/api/search?" + urlencode(api, doseq=True))
     return result
 
 

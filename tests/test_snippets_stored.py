@@ -14,13 +14,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import TESTS_DIR
 
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.snippets import Segment, Snippet, make_snippet, snippet_from_marks
 from kennisbank.text.analysis import Token, part_stems, query_terms, query_words, tokens
-from kennisbank.text.marks import decode_marks, encode_marks
-
-from conftest import TESTS_DIR
+from kennisbank.text.marks import Marks, passage_marks
 
 QUERIES = [
     json.loads(line)
@@ -103,7 +102,10 @@ def reference_snippets(searcher: Searcher, params: SearchParams) -> dict[str, Sn
         ).fetchall()
         chosen = reference_choose([tuple(row) for row in rows], terms, similarity)
         slug = searcher.slugs[int(position)]
-        result[slug] = None if chosen is None else reference_snippet(chosen[1], chosen[2], params.query)
+        if chosen is None:
+            result[slug] = None
+        else:
+            result[slug] = reference_snippet(chosen[1], chosen[2], params.query)
     return result
 
 
@@ -123,13 +125,15 @@ def test_stored_snippets_equal_the_tokenised_ones(bundled_searcher: Searcher, it
 def test_every_stored_passage_gives_the_tokenised_snippet(bundled_searcher: Searcher) -> None:
     """Each passage's stored marks against tokenising it, for queries that mark, window and
     split compounds (and one that marks nothing)."""
-    rows = bundled_searcher.conn.execute("SELECT heading, text, marks FROM passages").fetchall()
+    rows = bundled_searcher.conn.execute(
+        "SELECT heading, text, mark_stems, mark_parts FROM passages"
+    ).fetchall()
     assert len(rows) > 100
     queries = ["schuldhulpverlening", "hulp bij schulden", "eenzame ouderen", "geldzorgen", "qqq"]
     windowed = 0
-    for heading, text, stored in rows:
-        marks = decode_marks(stored)
-        assert marks == decode_marks(encode_marks(text))
+    for heading, text, stems, parts in rows:
+        marks = Marks(stems, parts)
+        assert marks == passage_marks(text)
         for query in queries:
             snippet = snippet_from_marks(heading, text, marks, query)
             assert snippet == reference_snippet(heading, text, query)
@@ -141,14 +145,22 @@ def test_every_stored_passage_gives_the_tokenised_snippet(bundled_searcher: Sear
 def test_marks_keep_offsets_of_folded_and_decomposed_text() -> None:
     """Offsets are into the original text, also where folding changes its length."""
     text = "Eerst financie\u0308le rust, dan de ĳverige schuldhulpverlening."
-    marks = decode_marks(encode_marks(text))
+    marks = passage_marks(text)
     spans = marks.spans({"financiel", "schuld"}, {"schuld"})
     assert [text[start:end] for start, end in spans] == ["financie\u0308le", "schuldhulpverlening"]
 
 
+def test_marks_look_up_whole_stems_only() -> None:
+    marks = passage_marks("Ouders en ouderen, schuldhulpverlening.")
+    assert marks.has("ouder")
+    assert not marks.has("oud")  # a prefix of a stored stem is not that stem
+    assert marks.has("schuld")  # a compound part
+    assert marks.spans({"ouder"}, set()) == [(0, 6), (10, 17)]
+
+
 def test_empty_and_unmarked_text() -> None:
-    assert decode_marks(encode_marks("")).present() == set()
-    snippet = snippet_from_marks("Kop", "de en het", decode_marks(encode_marks("de en het")), "x")
+    assert passage_marks("") == Marks("\n", "\n")
+    snippet = snippet_from_marks("Kop", "de en het", passage_marks("de en het"), "x")
     assert snippet == Snippet(heading="Kop", segments=[Segment(text="de en het")])
 
 

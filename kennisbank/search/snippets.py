@@ -17,11 +17,12 @@ from bisect import bisect_right
 from pydantic import BaseModel
 
 from kennisbank.text.analysis import query_terms, query_words, tokens
-from kennisbank.text.marks import Marks, decode_marks, marks_of_tokens
+from kennisbank.text.marks import Marks, marks_of_tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
 WORD_START = re.compile(r"(?<= )[^ ]")
+MATCH_START = re.Match.start
 
 
 class Segment(BaseModel):
@@ -47,11 +48,11 @@ def choose_passage(
     `` term `` in it (terms never contain spaces) instead of building a set per passage.
     """
     best: tuple[float, int] | None = None
+    needles = [f" {term} " for term in terms]
     for passage_id, stems in candidates:
         overlap = 0.0
-        if terms:
-            padded = f" {stems} "
-            overlap = sum(f" {term} " in padded for term in terms) / len(terms)
+        if needles:
+            overlap = sum(map(f" {stems} ".__contains__, needles)) / len(needles)
         score = similarity.get(passage_id, 0.0) + OVERLAP_WEIGHT * overlap
         if best is None or score > best[0]:
             best = (score, passage_id)
@@ -83,14 +84,12 @@ def page_snippets(
     snippets: dict[int, Snippet] = {}
     if not chosen:
         return snippets
-    for passage_id, heading, text, stored in conn.execute(
-        f"SELECT id, heading, text, marks FROM passages "
+    for passage_id, heading, text, stems, parts in conn.execute(
+        f"SELECT id, heading, text, mark_stems, mark_parts FROM passages "
         f"WHERE id IN ({','.join('?' * len(chosen))})",
         list(chosen),
     ):
-        snippets[chosen[passage_id]] = snippet_from_marks(
-            heading, text, decode_marks(stored), query
-        )
+        snippets[chosen[passage_id]] = snippet_from_marks(heading, text, Marks(stems, parts), query)
     return snippets
 
 
@@ -134,19 +133,16 @@ def wanted_stems(words: list[tuple[str, frozenset[str]]], marks: Marks) -> set[s
     "schuldhulpverlening" marks "hulp bij schulden", but "geldzorgen" does not mark every
     "zorgen" in a text that never mentions money."""
     wanted = {word_stem for word_stem, _ in words}
-    compounds = [parts for _, parts in words if parts]
-    if compounds:
-        present = marks.present()
-        for parts in compounds:
-            if parts <= present:
-                wanted |= parts
+    for _, parts in words:
+        if parts and all(map(marks.has, parts)):
+            wanted |= parts
     return wanted
 
 
 def _window(text: str, hits: list[tuple[int, int]]) -> tuple[int, int]:
     """Character range of about WINDOW_WORDS words, starting a little before the first hit."""
     # Word starts: position 0, and every non-space character after a space.
-    starts = [0, *(match.start() for match in WORD_START.finditer(text))]
+    starts = [0, *map(MATCH_START, WORD_START.finditer(text))]
     anchor = 0
     if hits:
         anchor = max(0, bisect_right(starts, hits[0][0]) - 1 - 5)

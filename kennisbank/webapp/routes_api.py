@@ -20,7 +20,7 @@ from kennisbank.webapp.api_models import (
     Health,
     SearchResponse,
 )
-from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.contexts import search_api_json
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.pages import case_page, collection_page
@@ -101,7 +101,7 @@ def api_search(
         offset=offset,
         snippets=False,
     )
-    return search_page(searcher, params).api_json()
+    return search_api_json(searcher.search(params))
 
 
 @router.get("/api/cases", tags=["voorbeelden"], response_model=CasesPage)
