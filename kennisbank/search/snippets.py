@@ -42,21 +42,29 @@ class Snippet(BaseModel):
 def choose_passage(
     candidates: list[tuple[int, str]], terms: set[str], similarity: dict[int, float]
 ) -> int | None:
-    """Id of the best passage among (id, stems) by meaning plus query-term overlap.
+    """Id of the first passage, in reading order, with the best meaning plus overlap score.
 
-    ``stems`` is the passage's stored space-separated term list; a term is looked up as
-    `` term `` in it (terms never contain spaces) instead of building a set per passage.
+    ``candidates`` are (id, stored space-separated terms). Overlap can add at most
+    OVERLAP_WEIGHT, so passages are visited best similarity first and the visit stops once
+    even a full overlap could not reach the best score: with semantic candidates on the
+    page, the term lists of most passages are never searched. The result is the same as
+    scoring every passage.
     """
-    best: tuple[float, int] | None = None
     needles = [f" {term} " for term in terms]
-    for passage_id, stems in candidates:
-        overlap = 0.0
-        if needles:
-            overlap = sum(map(f" {stems} ".__contains__, needles)) / len(needles)
-        score = similarity.get(passage_id, 0.0) + OVERLAP_WEIGHT * overlap
-        if best is None or score > best[0]:
-            best = (score, passage_id)
-    return None if best is None else best[1]
+    visit = sorted(
+        range(len(candidates)), key=lambda i: (-similarity.get(candidates[i][0], 0.0), i)
+    )
+    best: tuple[float, int] | None = None  # (score, index in reading order)
+    for index in visit:
+        passage_id, stems = candidates[index]
+        meaning = similarity.get(passage_id, 0.0)
+        if best is not None and meaning + OVERLAP_WEIGHT < best[0]:
+            break
+        overlap = sum(map(f" {stems} ".__contains__, needles)) / len(needles) if needles else 0.0
+        score = meaning + OVERLAP_WEIGHT * overlap
+        if best is None or score > best[0] or (score == best[0] and index < best[1]):
+            best = (score, index)
+    return None if best is None else candidates[best[1]][0]
 
 
 def page_snippets(
@@ -84,12 +92,13 @@ def page_snippets(
     snippets: dict[int, Snippet] = {}
     if not chosen:
         return snippets
+    words = query_words(query)
     for passage_id, heading, text, stems, parts in conn.execute(
         f"SELECT id, heading, text, mark_stems, mark_parts FROM passages "
         f"WHERE id IN ({','.join('?' * len(chosen))})",
         list(chosen),
     ):
-        snippets[chosen[passage_id]] = snippet_from_marks(heading, text, Marks(stems, parts), query)
+        snippets[chosen[passage_id]] = _snippet(heading, text, Marks(stems, parts), words)
     return snippets
 
 
@@ -103,7 +112,12 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
 
 def snippet_from_marks(heading: str, text: str, marks: Marks, query: str) -> Snippet:
     """``make_snippet`` from a passage's stored marks: no tokenising at query time."""
-    words = query_words(query)
+    return _snippet(heading, text, marks, query_words(query))
+
+
+def _snippet(
+    heading: str, text: str, marks: Marks, words: list[tuple[str, frozenset[str]]]
+) -> Snippet:
     direct = {word_stem for word_stem, _ in words}
     hits = marks.spans(wanted_stems(words, marks), direct)
     if len(text.split()) <= WINDOW_WORDS:
