@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import TESTS_DIR
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.snippets import Segment, Snippet, make_snippet, snippet_from_marks
@@ -140,6 +142,19 @@ def test_every_stored_passage_gives_the_tokenised_snippet(bundled_searcher: Sear
             assert snippet == make_snippet(heading, text, query)
             windowed += snippet.segments[0].text == "… "
     assert windowed, "no query moved a snippet window: the window path went untested"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["schulden", "hulp", "de", "", " ", "ouderen", "x", "é", "ĳs"]), max_size=90
+    ),
+    st.sampled_from(["schulden", "hulp ouderen", "schuldhulpverlening", "x"]),
+)
+def test_any_spacing_gives_the_tokenised_snippet(words: list[str], query: str) -> None:
+    """Runs of spaces, leading and trailing spaces, empty text: same window and marks."""
+    text = " ".join(words)
+    assert make_snippet("", text, query) == reference_snippet("", text, query)
 
 
 def test_marks_keep_offsets_of_folded_and_decomposed_text() -> None:
