@@ -19,7 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kennisbank.search.searcher import Searcher, SearchParams
-from kennisbank.search.snippets import Segment, Snippet, make_snippet, snippet_from_marks
+from kennisbank.search.snippets import (
+    Segment,
+    Snippet,
+    make_snippet,
+    snippet_from_marks,
+    term_overlaps,
+)
 from kennisbank.text.analysis import Token, part_stems, query_terms, query_words, tokens
 from kennisbank.text.marks import Marks, passage_marks
 
@@ -157,6 +163,17 @@ def test_any_spacing_gives_the_tokenised_snippet(words: list[str], query: str) -
     """Runs of spaces, leading and trailing spaces, empty text: same window and marks."""
     text = " ".join(words)
     assert make_snippet("", text, query) == reference_snippet("", text, query)
+
+
+TERM = st.sampled_from(["a", "ab", "b", "hulp", "schuld", "schuldhulp", "x1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sets(TERM).map(lambda t: " ".join(sorted(t)))), st.sets(TERM))
+def test_page_term_overlaps_equal_per_passage_sets(stems: list[str], terms: set[str]) -> None:
+    """A term counts once per passage, never across two passages' lists, never as a prefix."""
+    expected = [len(terms & set(s.split())) / len(terms) if terms else 0.0 for s in stems]
+    assert term_overlaps(stems, terms) == expected
 
 
 def test_marks_keep_offsets_of_folded_and_decomposed_text() -> None:

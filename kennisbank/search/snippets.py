@@ -22,6 +22,7 @@ from kennisbank.text.marks import Marks, marks_of_tokens
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
 ONE_MORE = (1).__add__
+THREE_MORE = (3).__add__  # a term list's separators: " " before, " \n" after
 
 
 class Segment(BaseModel):
@@ -38,32 +39,40 @@ class Snippet(BaseModel):
         return "".join(segment.text for segment in self.segments)
 
 
-def choose_passage(
-    candidates: list[tuple[int, str]], terms: set[str], similarity: dict[int, float]
-) -> int | None:
-    """Id of the first passage, in reading order, with the best meaning plus overlap score.
+def choose_passage(candidates: list[tuple[int, float]], similarity: dict[int, float]) -> int | None:
+    """Id of the best passage by meaning plus query-term overlap; the first one on a tie.
 
-    ``candidates`` are (id, stored space-separated terms). Overlap can add at most
-    OVERLAP_WEIGHT, so passages are visited best similarity first and the visit stops once
-    even a full overlap could not reach the best score: with semantic candidates on the
-    page, the term lists of most passages are never searched. The result is the same as
-    scoring every passage.
+    ``candidates`` are (id, share of the query's terms the passage contains), in reading
+    order.
     """
-    needles = [f" {term} " for term in terms]
-    visit = sorted(
-        range(len(candidates)), key=lambda i: (-similarity.get(candidates[i][0], 0.0), i)
-    )
-    best: tuple[float, int] | None = None  # (score, index in reading order)
-    for index in visit:
-        passage_id, stems = candidates[index]
-        meaning = similarity.get(passage_id, 0.0)
-        if best is not None and meaning + OVERLAP_WEIGHT < best[0]:
-            break
-        overlap = sum(map(f" {stems} ".__contains__, needles)) / len(needles) if needles else 0.0
-        score = meaning + OVERLAP_WEIGHT * overlap
-        if best is None or score > best[0] or (score == best[0] and index < best[1]):
-            best = (score, index)
-    return None if best is None else candidates[best[1]][0]
+    best: tuple[float, int] | None = None
+    for passage_id, overlap in candidates:
+        score = similarity.get(passage_id, 0.0) + OVERLAP_WEIGHT * overlap
+        if best is None or score > best[0]:
+            best = (score, passage_id)
+    return None if best is None else best[1]
+
+
+def term_overlaps(stems: list[str], terms: set[str]) -> list[float]:
+    """Share of ``terms`` each stored term list (space-separated, no duplicates) contains.
+
+    For a whole page at once: the lists are joined, each ``" term "`` is found in the whole
+    with ``str.find`` (which skips to the next list after a hit), and the hit's list is
+    found by bisection. About 10 terms by 50 passages were 500 containment tests.
+    """
+    counts = [0] * len(stems)
+    if not terms:
+        return [0.0] * len(stems)
+    joined = " " + " \n ".join(stems) + " "  # list k is " " + stems[k] + " ", then "\n"
+    starts = list(accumulate(map(THREE_MORE, map(len, stems)), initial=0))
+    for term in terms:
+        needle = f" {term} "
+        at = joined.find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            counts[index] += 1
+            at = joined.find(needle, starts[index + 1])
+    return [count / len(terms) for count in counts]
 
 
 def page_snippets(
@@ -75,17 +84,18 @@ def page_snippets(
     chosen passages only, and each snippet is made from its stored marks (no analysis).
     """
     placeholders = ",".join("?" * len(case_ids))
-    candidates: dict[int, list[tuple[int, str]]] = {}
-    for passage_id, case_id, stems in conn.execute(
+    rows = conn.execute(
         f"SELECT id, case_id, stems FROM passages WHERE case_id IN ({placeholders}) "
         "ORDER BY case_id, ordinal",
         case_ids,
-    ):
-        candidates.setdefault(case_id, []).append((passage_id, stems))
-    terms = set(query_terms(query))
+    ).fetchall()
+    overlaps = term_overlaps([row[2] for row in rows], set(query_terms(query)))
+    candidates: dict[int, list[tuple[int, float]]] = {}
+    for (passage_id, case_id, _), overlap in zip(rows, overlaps, strict=True):
+        candidates.setdefault(case_id, []).append((passage_id, overlap))
     chosen: dict[int, int] = {}
     for case_id, passages in candidates.items():
-        passage_id = choose_passage(passages, terms, similarity)
+        passage_id = choose_passage(passages, similarity)
         if passage_id is not None:
             chosen[passage_id] = case_id
     snippets: dict[int, Snippet] = {}
