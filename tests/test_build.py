@@ -156,7 +156,7 @@ def open_index(use_embedder: Any) -> Any:
 
 def test_manifest_of_the_bundled_index(bundled_index: Path) -> None:
     manifest = read_json(bundled_index / MANIFEST_FILE)
-    assert manifest["format_version"] == FORMAT_VERSION == 2
+    assert manifest["format_version"] == FORMAT_VERSION == 3
     assert manifest["embedder"] == "use-multilingual"
     assert manifest["dim"] == 512
     assert manifest["analyzer"] == ANALYZER_VERSION
@@ -491,14 +491,19 @@ def test_index_built_by_another_embedder_is_refused(
     assert "opnieuw" in message  # says what to do
 
 
-def test_index_of_another_format_version_is_refused(built: Built, open_index: Any) -> None:
+@pytest.mark.parametrize("other", [FORMAT_VERSION - 1, FORMAT_VERSION + 1])
+def test_index_of_another_format_version_is_refused(
+    built: Built, open_index: Any, other: int
+) -> None:
+    """An older index (no stored snippet marks) or a newer one: refused, and rebuilt."""
     path = built.index / MANIFEST_FILE
     manifest = read_json(path)
-    manifest["format_version"] = FORMAT_VERSION + 1
+    manifest["format_version"] = other
     path.write_text(json.dumps(manifest))
     with pytest.raises(IndexUnavailable) as caught:
         open_index(built.index)
-    assert str(FORMAT_VERSION + 1) in str(caught.value)
+    assert str(other) in str(caught.value)
+    assert "bouw de index opnieuw" in str(caught.value)
     assert str(path) in str(caught.value)
     # A build does not trust that index either: it rebuilds, from the cache.
     report = build_index(built.content, built.index)

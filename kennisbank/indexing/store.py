@@ -1,8 +1,11 @@
 """The SQLite half of an index version: cases, facets, passages, files and the FTS5 table.
 
 FTS5 holds text that the Dutch analyzer has already stemmed and decompounded, so it only
-splits on spaces. Passage ids are AUTOINCREMENT and never reused: they are the FAISS ids,
-and an incremental build must be able to remove an old passage's vector by its id.
+splits on spaces. Each passage also keeps its terms (``stems``: which passage a snippet
+shows) and its word offsets per stem (``mark_stems``, ``mark_parts``: which words the
+snippet marks), so a search never analyses passage text. Passage ids are AUTOINCREMENT
+and never reused: they are the FAISS ids, and an incremental build must be able to remove
+an old passage's vector by its id.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from kennisbank.content.models import Case, Collection
 from kennisbank.content.taxonomy import FACET_FIELDS
 from kennisbank.indexing.passages import Passage
 from kennisbank.text.analysis import analyze
+from kennisbank.text.marks import passage_marks
 from kennisbank.text.terms import FIELD_WEIGHTS, encode_terms
 
 FTS_COLUMNS = ("title", "summary", "tags", "body", "parts")
@@ -40,7 +44,8 @@ CREATE INDEX IF NOT EXISTS facets_by_case ON facets(case_id);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
     ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
-    stems TEXT NOT NULL, text_hash TEXT NOT NULL);
+    stems TEXT NOT NULL, mark_stems TEXT NOT NULL, mark_parts TEXT NOT NULL,
+    text_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_case ON passages(case_id);
 CREATE TABLE IF NOT EXISTS collections (
     slug TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, data TEXT NOT NULL,
@@ -155,6 +160,7 @@ def insert_cases(
         term_rows.append((case_id, *vocabulary.weighted_terms(columns)))
         ids = list(range(next_passage, next_passage + len(passages)))
         next_passage += len(passages)
+        marks = [passage_marks(passage.text) for passage in passages]
         passage_rows += [
             {
                 "id": passage_id,
@@ -163,9 +169,11 @@ def insert_cases(
                 "heading": passage.heading,
                 "text": passage.text,
                 "stems": " ".join(sorted(passage_terms(passage))),
+                "mark_stems": mark.stems,
+                "mark_parts": mark.parts,
                 "text_hash": passage.text_hash,
             }
-            for passage_id, passage in zip(ids, passages, strict=True)
+            for passage_id, passage, mark in zip(ids, passages, marks, strict=True)
         ]
         allocated.append((case_id, ids))
     db.table("cases").insert_all(cases, batch_size=500)

@@ -48,7 +48,7 @@ from kennisbank.search.facets import FacetTable, Mask
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.ranking import RankingConfig
-from kennisbank.search.snippets import Snippet, choose_passage, make_snippet
+from kennisbank.search.snippets import Snippet, page_snippets
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import query_terms
 
@@ -373,23 +373,11 @@ class Searcher:
                 f"SELECT id, slug, title, summary, data FROM cases WHERE id IN ({marks})", ids
             )
         }
-        passages: dict[int, list[tuple[int, str, str, str]]] = {}
-        if query:
-            for row in self.conn.execute(
-                f"SELECT id, case_id, heading, text, stems FROM passages "
-                f"WHERE case_id IN ({marks}) ORDER BY case_id, ordinal",
-                ids,
-            ):
-                passages.setdefault(row[1], []).append((row[0], row[2], row[3], row[4]))
-        terms = set(query_terms(query)) if query else set()
+        snippets = page_snippets(self.conn, ids, query, similarity) if query else {}
         hits: list[SearchHit] = []
         for position, case_id in zip(page, ids, strict=True):
             row = rows[case_id]
             data = json.loads(row["data"])
-            snippet = None
-            chosen = choose_passage(passages.get(case_id, []), terms, similarity)
-            if chosen is not None:
-                snippet = make_snippet(chosen[1], chosen[2], query)
             hits.append(
                 SearchHit(
                     slug=row["slug"],
@@ -400,7 +388,7 @@ class Searcher:
                     regions=data["regions"],
                     partners=data["partners"],
                     updated=data.get("updated"),
-                    snippet=snippet,
+                    snippet=snippets.get(case_id),
                 )
             )
         return hits

@@ -4,16 +4,25 @@ The passage is chosen by semantic similarity plus query-term overlap, so a resul
 meaning still shows the passage that carries that meaning. Marking is stem-based (a query
 for "schulden" marks "schuld" and "schuldhulpverlening"), done in Python on the original
 text, and returned as segments so HTML and JSON render them without trusting any markup.
+A search does not tokenise passages: it reads the word offsets per stem that the build
+stored for each passage (``text.marks``), and only for the passage it shows.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from bisect import bisect_right
+from itertools import accumulate, compress
+
 from pydantic import BaseModel
 
-from kennisbank.text.analysis import Token, part_stems, query_words, tokens
+from kennisbank.text.analysis import query_terms, query_words, tokens
+from kennisbank.text.marks import Marks, marks_of_tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
+ONE_MORE = (1).__add__
+THREE_MORE = (3).__add__  # a term list's separators: " " before, " \n" after
 
 
 class Segment(BaseModel):
@@ -30,39 +39,109 @@ class Snippet(BaseModel):
         return "".join(segment.text for segment in self.segments)
 
 
-def choose_passage(
-    candidates: list[tuple[int, str, str, str]], terms: set[str], similarity: dict[int, float]
-) -> tuple[int, str, str] | None:
-    """Best (id, heading, text) among (id, heading, text, stems) by meaning plus overlap."""
-    best: tuple[float, int, str, str] | None = None
-    for passage_id, heading, text, stems in candidates:
-        overlap = len(terms & set(stems.split())) / len(terms) if terms else 0.0
+def choose_passage(candidates: list[tuple[int, float]], similarity: dict[int, float]) -> int | None:
+    """Id of the best passage by meaning plus query-term overlap; the first one on a tie.
+
+    ``candidates`` are (id, share of the query's terms the passage contains), in reading
+    order.
+    """
+    best: tuple[float, int] | None = None
+    for passage_id, overlap in candidates:
         score = similarity.get(passage_id, 0.0) + OVERLAP_WEIGHT * overlap
         if best is None or score > best[0]:
-            best = (score, passage_id, heading, text)
-    return None if best is None else best[1:]
+            best = (score, passage_id)
+    return None if best is None else best[1]
+
+
+def term_overlaps(stems: list[str], terms: set[str]) -> list[float]:
+    """Share of ``terms`` each stored term list (space-separated, no duplicates) contains.
+
+    For a whole page at once: the lists are joined, each ``" term "`` is found in the whole
+    with ``str.find`` (which skips to the next list after a hit), and the hit's list is
+    found by bisection. About 10 terms by 50 passages were 500 containment tests.
+    """
+    counts = [0] * len(stems)
+    if not terms:
+        return [0.0] * len(stems)
+    joined = " " + " \n ".join(stems) + " "  # list k is " " + stems[k] + " ", then "\n"
+    starts = list(accumulate(map(THREE_MORE, map(len, stems)), initial=0))
+    for term in terms:
+        needle = f" {term} "
+        at = joined.find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            counts[index] += 1
+            at = joined.find(needle, starts[index + 1])
+    return [count / len(terms) for count in counts]
+
+
+def page_snippets(
+    conn: sqlite3.Connection, case_ids: list[int], query: str, similarity: dict[int, float]
+) -> dict[int, Snippet]:
+    """Per case id, the snippet of its best passage for this query (a page's worth).
+
+    Passages are chosen on their stored terms alone; text and marks are then read for the
+    chosen passages only, and each snippet is made from its stored marks (no analysis).
+    """
+    placeholders = ",".join("?" * len(case_ids))
+    rows = conn.execute(
+        f"SELECT id, case_id, stems FROM passages WHERE case_id IN ({placeholders}) "
+        "ORDER BY case_id, ordinal",
+        case_ids,
+    ).fetchall()
+    overlaps = term_overlaps([row[2] for row in rows], set(query_terms(query)))
+    candidates: dict[int, list[tuple[int, float]]] = {}
+    for (passage_id, case_id, _), overlap in zip(rows, overlaps, strict=True):
+        candidates.setdefault(case_id, []).append((passage_id, overlap))
+    chosen: dict[int, int] = {}
+    for case_id, passages in candidates.items():
+        passage_id = choose_passage(passages, similarity)
+        if passage_id is not None:
+            chosen[passage_id] = case_id
+    snippets: dict[int, Snippet] = {}
+    if not chosen:
+        return snippets
+    words = query_words(query)
+    for passage_id, heading, text, stems, parts in conn.execute(
+        f"SELECT id, heading, text, mark_stems, mark_parts FROM passages "
+        f"WHERE id IN ({','.join('?' * len(chosen))})",
+        list(chosen),
+    ):
+        snippets[chosen[passage_id]] = _snippet(heading, text, Marks(stems, parts), words)
+    return snippets
 
 
 def make_snippet(heading: str, text: str, query: str) -> Snippet:
-    """A window of the passage around its densest run of query words, with those marked."""
-    found = tokens(text)
-    wanted = wanted_stems(query, found)
-    direct = {word_stem for word_stem, _ in query_words(query)}
-    hits = [t for t in found if t.stem in wanted or part_stems(t.word) & direct]
-    words = text.split()
-    if len(words) <= WINDOW_WORDS:
+    """A window of the passage around its densest run of query words, with those marked.
+
+    Tokenises the text now; a search uses the marks its index stored (``snippet_from_marks``).
+    """
+    return snippet_from_marks(heading, text, marks_of_tokens(tokens(text)), query)
+
+
+def snippet_from_marks(heading: str, text: str, marks: Marks, query: str) -> Snippet:
+    """``make_snippet`` from a passage's stored marks: no tokenising at query time."""
+    return _snippet(heading, text, marks, query_words(query))
+
+
+def _snippet(
+    heading: str, text: str, marks: Marks, words: list[tuple[str, frozenset[str]]]
+) -> Snippet:
+    direct = {word_stem for word_stem, _ in words}
+    hits = marks.spans(wanted_stems(words, marks), direct)
+    if len(text.split()) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
     else:
         start_char, end_char = _window(text, hits)
     segments: list[Segment] = []
     cursor = start_char
-    for token in hits:
-        if token.start < start_char or token.end > end_char:
+    for start, end in hits:
+        if start < start_char or end > end_char:
             continue
-        if token.start > cursor:
-            segments.append(Segment(text=text[cursor : token.start]))
-        segments.append(Segment(text=text[token.start : token.end], mark=True))
-        cursor = token.end
+        if start > cursor:
+            segments.append(Segment(text=text[cursor:start]))
+        segments.append(Segment(text=text[start:end], mark=True))
+        cursor = end
     if cursor < end_char:
         segments.append(Segment(text=text[cursor:end_char]))
     if start_char > 0:
@@ -72,28 +151,28 @@ def make_snippet(heading: str, text: str, query: str) -> Snippet:
     return Snippet(heading=heading, segments=segments)
 
 
-def wanted_stems(query: str, found: list[Token]) -> set[str]:
+def wanted_stems(words: list[tuple[str, frozenset[str]]], marks: Marks) -> set[str]:
     """Query stems, plus the parts of a query compound when all of them occur in the text:
     "schuldhulpverlening" marks "hulp bij schulden", but "geldzorgen" does not mark every
     "zorgen" in a text that never mentions money."""
-    words = query_words(query)
-    present = {t.stem for t in found}
-    for token in found:
-        present |= part_stems(token.word)
     wanted = {word_stem for word_stem, _ in words}
     for _, parts in words:
-        if parts and parts <= present:
+        if parts and all(map(marks.has, parts)):
             wanted |= parts
     return wanted
 
 
-def _window(text: str, hits: list[Token]) -> tuple[int, int]:
+def _window(text: str, hits: list[tuple[int, int]]) -> tuple[int, int]:
     """Character range of about WINDOW_WORDS words, starting a little before the first hit."""
-    starts = [i for i, ch in enumerate(text) if i == 0 or (text[i - 1] == " " and ch != " ")]
+    # Word starts: position 0, and every non-space character after a space, i.e. where
+    # each non-empty piece between spaces begins (summed in C: this runs once per hit).
+    pieces = text.split(" ")
+    positions = accumulate(map(ONE_MORE, map(len, pieces)), initial=0)
+    next(positions)  # the first piece: position 0 is always a start
+    starts = [0, *compress(positions, pieces[1:])]
     anchor = 0
     if hits:
-        first = hits[0].start
-        anchor = max(0, max(i for i, s in enumerate(starts) if s <= first) - 5)
+        anchor = max(0, bisect_right(starts, hits[0][0]) - 1 - 5)
     end_word = anchor + WINDOW_WORDS
     start_char = starts[anchor]
     end_char = starts[end_word] - 1 if end_word < len(starts) else len(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
 from kennisbank.webapp import api_docs, routes_api, routes_pages
+from kennisbank.webapp.headers import HeadersMiddleware
 from kennisbank.webapp.metrics import Metrics, install_metrics
 from kennisbank.webapp.search_log import SearchLog
 from kennisbank.webapp.settings import Settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_handlers(app)
     if metrics is not None:
         install_metrics(app, metrics)
+    app.add_middleware(HeadersMiddleware, headers=SECURITY_HEADERS, index_header=INDEX_HEADER)
     if settings.watch:
         from kennisbank.webapp.watch import start_watcher
 
@@ -89,20 +91,6 @@ async def lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
 
 
 def _install_handlers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        version = getattr(request.state, "index_version", None)
-        if version is not None:
-            response.headers[INDEX_HEADER] = version
-        if request.url.path == api_docs.DOCS_PATH:
-            response.headers["Content-Security-Policy"] = api_docs.DOCS_CSP
-        return response
-
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):

@@ -6,8 +6,9 @@ about what a search returned or what a case says.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from pydantic import BaseModel
 
@@ -67,9 +68,14 @@ class SearchPage(BaseModel):
 
     def api_json(self) -> dict[str, Any]:
         """The contract's JSON: ``search --json`` plus facets, and the index version."""
-        payload = search_json(self.result, with_facets=True)
-        payload["index"] = self.result.index
-        return payload
+        return search_api_json(self.result)
+
+
+def search_api_json(result: SearchResult) -> dict[str, Any]:
+    """``/api/search``'s answer: only the result, so the API skips the page's links."""
+    payload = search_json(result, with_facets=True)
+    payload["index"] = result.index
+    return payload
 
 
 class CasePage(BaseModel):
@@ -96,15 +102,36 @@ def search_url(
     params: SearchParams, page: int = 1, replace: dict[str, list[str]] | None = None
 ) -> str:
     """``/zoeken?...`` for these params with some facets replaced (Dutch parameter names)."""
-    pairs: list[tuple[str, str]] = []
-    if params.query:
-        pairs.append(("q", params.query))
-    filters = params.filters() | (replace or {})
-    for name, values in filters.items():
-        pairs += [(HTML_PARAMS[name], value) for value in values]
-    if page > 1:
-        pairs.append(("pagina", str(page)))
-    return "/zoeken" + ("?" + urlencode(pairs) if pairs else "")
+    return SearchUrls(params).url(page, replace)
+
+
+class SearchUrls:
+    """The ``/zoeken`` links of one page (a facet toggle each, pages, clear): ~40 links that
+    differ in one parameter, so each parameter is encoded once, not once per link. The
+    links are exactly ``urlencode``'s."""
+
+    def __init__(self, params: SearchParams) -> None:
+        self.query = f"q={quote_plus(params.query)}" if params.query else ""
+        self.filters = {
+            name: [_pair(name, v) for v in values] for name, values in params.filters().items()
+        }
+
+    def url(self, page: int = 1, replace: dict[str, list[str]] | None = None) -> str:
+        pairs = [self.query] if self.query else []
+        for name, encoded in self.filters.items():
+            if replace is not None and name in replace:
+                pairs += [_pair(name, value) for value in replace[name]]
+            else:
+                pairs += encoded
+        if page > 1:
+            pairs.append(f"pagina={page}")
+        return "/zoeken?" + "&".join(pairs) if pairs else "/zoeken"
+
+
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    """``principe=...``: filter values are taxonomy ids, a few hundred at most."""
+    return f"{HTML_PARAMS[name]}={quote_plus(value)}"
 
 
 def taxonomy_labels(taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
@@ -120,6 +147,7 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
     """Run a search and build the page around it: one object for the HTML and the API."""
     result = searcher.search(params)
     labels = taxonomy_labels(searcher.taxonomy)
+    urls = SearchUrls(params)
     filters = params.filters()
     groups: list[FacetGroup] = []
     active: list[ActiveFilter] = []
@@ -135,7 +163,7 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
                     label=labels[name].get(value, value),
                     count=count,
                     selected=is_on,
-                    url=search_url(params, replace={name: toggled}),
+                    url=urls.url(replace={name: toggled}),
                 )
             )
         groups.append(
@@ -147,9 +175,7 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
                     facet=FACET_TITLES[name],
                     id=value,
                     label=labels[name].get(value, value),
-                    remove_url=search_url(
-                        params, replace={name: [v for v in selected if v != value]}
-                    ),
+                    remove_url=urls.url(replace={name: [v for v in selected if v != value]}),
                 )
             )
     page = params.offset // params.k + 1
@@ -157,8 +183,8 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
     pagination = Pagination(
         page=page,
         pages=pages,
-        previous_url=search_url(params, page - 1) if page > 1 else None,
-        next_url=search_url(params, page + 1) if page < pages else None,
+        previous_url=urls.url(page - 1) if page > 1 else None,
+        next_url=urls.url(page + 1) if page < pages else None,
     )
     return SearchPage(
         params=params,
@@ -166,8 +192,6 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
         groups=groups,
         active=active,
         pagination=pagination,
-        clear_filters_url=search_url(
-            params, replace={"principle": [], "region": [], "partner": []}
-        ),
+        clear_filters_url=urls.url(replace={"principle": [], "region": [], "partner": []}),
         labels=labels,
     )

@@ -1,4 +1,9 @@
-"""Request dependencies: the current searcher and settings, as annotated types."""
+"""Request dependencies: the current searcher and settings, as annotated types.
+
+Both are ``async``: they never block (the searcher is already open; a newer version is
+opened in the background), and FastAPI runs a plain ``def`` dependency in the thread pool,
+one thread hand-off each. A search page used three (two dependencies and the route).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from kennisbank.search.searcher import Searcher
 from kennisbank.webapp.settings import Settings
 
 
-def get_searcher(request: Request) -> Searcher:
+async def get_searcher(request: Request) -> Searcher:
     """The index version this request uses from start to end (503 while there is none)."""
     searcher = request.app.state.holder.current()
     if searcher is None:
@@ -21,7 +26,7 @@ def get_searcher(request: Request) -> Searcher:
     return searcher  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 

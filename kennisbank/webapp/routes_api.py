@@ -21,7 +21,7 @@ from kennisbank.webapp.api_models import (
     Health,
     SearchResponse,
 )
-from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.contexts import search_api_json
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.observe import record_search
@@ -105,10 +105,9 @@ def api_search(
         snippets=False,
     )
     started = time.perf_counter()
-    page = search_page(searcher, params)
-    payload = page.api_json()
-    record_search(request, params, page.result, "api", started)
-    return payload
+    result = searcher.search(params)
+    record_search(request, params, result, "api", started)
+    return search_api_json(result)
 
 
 @router.get("/api/cases", tags=["voorbeelden"], response_model=CasesPage)
