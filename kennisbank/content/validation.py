@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kennisbank.content.characters import body_problems, value_problems
 from kennisbank.content.frontmatter import Document, ParseFailure, parse_document, read_text
 from kennisbank.content.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
 from kennisbank.content.problems import Problem
@@ -41,7 +42,7 @@ def check_case_file(
     document, problems = _read(path, shown)
     if document is None:
         return None, problems
-    problems += _slug_problems(path, shown)
+    problems += _slug_problems(path, shown) + _character_problems(document, shown)
     fields, model_problems = _validate(CaseFrontMatter, document, shown, taxonomy)
     problems += model_problems
     problems += _case_warnings(document, shown, today or dt.date.today())
@@ -58,7 +59,7 @@ def check_collection_file(
     document, problems = _read(path, shown)
     if document is None:
         return None, None, problems
-    problems += _slug_problems(path, shown)
+    problems += _slug_problems(path, shown) + _character_problems(document, shown)
     fields, model_problems = _validate(CollectionFrontMatter, document, shown, taxonomy)
     problems += model_problems
     if fields is None or problems:
@@ -74,6 +75,12 @@ def _read(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
         return parse_document(read_text(path, shown), shown), []
     except ParseFailure as failure:
         return None, list(failure.problems)
+
+
+def _character_problems(document: Document, shown: str) -> list[Problem]:
+    return value_problems(document.data, document.line_of, shown) + body_problems(
+        document.body, document.body_line, shown
+    )
 
 
 def _slug_problems(path: Path, shown: str) -> list[Problem]:

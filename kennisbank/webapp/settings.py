@@ -49,3 +49,12 @@ class Settings(BaseSettings):
         description="Rebuild the index when a content file is saved "
         "(KENNISBANK_WATCH; `kennisbank serve --watch`).",
     )
+    trusted_hosts: str = Field(
+        default="",
+        description="Host names this site answers to, comma-separated, '*.example.nl' for "
+        "subdomains (KENNISBANK_TRUSTED_HOSTS); empty answers any host. Other hosts get a "
+        "400, except on /healthz.",
+    )
+
+    def trusted_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]
