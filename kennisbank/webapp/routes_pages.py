@@ -20,6 +20,7 @@ from kennisbank.webapp.pages import (
     selection_page,
 )
 from kennisbank.webapp.qr import qr_svg
+from kennisbank.webapp.security import serves_https
 from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
 from kennisbank.webapp.templating import render
 
@@ -134,14 +135,13 @@ def change(
 ) -> Response:
     slugs = change_selection(read_selection(request), actie, slug)
     response = RedirectResponse(params.safe_back_target(terug), status_code=303)
-    secure = request.url.scheme == "https" or settings.base_url.startswith("https://")
     response.set_cookie(
         COOKIE,
         ",".join(slugs),
         max_age=180 * 24 * 3600,
         httponly=True,
         samesite="lax",
-        secure=secure,
+        secure=serves_https(request, settings),
     )
     return response
 
