@@ -89,10 +89,12 @@ def case_slugs(content: Path = CONTENT) -> list[str]:
 class LiveServer:
     """uvicorn serving one app on 127.0.0.1 in a background thread."""
 
-    def __init__(self, sock: socket.socket, app: FastAPI) -> None:
+    def __init__(self, sock: socket.socket, app: FastAPI, lifespan: str = "off") -> None:
+        """``lifespan="on"`` runs the app's startup as ``kennisbank serve`` does (it bounds
+        the request threads to ``KENNISBANK_THREADS``)."""
         self.sock = sock
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", ws="none"
+            app, log_level="warning", access_log=False, lifespan=lifespan, ws="none"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(

@@ -106,7 +106,7 @@ def test_a_64_kb_shared_link_costs_under_50_ms(client: TestClient) -> None:
 def live_server(web_index: Path) -> Any:
     sock, url = free_socket()
     app = create_app(Settings(content=CONTENT, index=web_index, reload_interval=0))
-    with LiveServer(sock, app):
+    with LiveServer(sock, app, lifespan="on"):  # two request threads, as served
         yield url
 
 
