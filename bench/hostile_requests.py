@@ -8,8 +8,10 @@ measures, each as a median of `--runs`:
 
 - a 404 page with a 62 KB selection cookie (16,000 slugs), and `/selectie` with a ~64 KB
   `?s=` link;
-- `/healthz` alone and (its slowest answer) while four `/selectie` requests with that cookie run;
-- a search alone and (its slowest answer) while eight `/selectie/afdrukken` requests (20 QR codes each) run;
+- `/healthz` alone, and its slowest answer while four `/selectie` requests with that
+  cookie run;
+- a search alone, and its slowest answer while eight `/selectie/afdrukken` requests
+  (20 QR codes each) run;
 - the size of a search page whose URL carries a 55 KB query string.
 
 Ratios are against the same run's unloaded figure, since the machine is shared.
