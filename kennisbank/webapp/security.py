@@ -57,13 +57,21 @@ def host_is_trusted(request: Request, settings: Settings) -> bool:
     patterns = settings.trusted_host_list()
     if not patterns or request.url.path == "/healthz":
         return True
-    host = request.headers.get("host", "").rsplit(":", 1)[0].lower().strip("[]")
+    host = _host_name(request.headers.get("host", ""))
     for pattern in patterns:
         if pattern == "*" or host == pattern:
             return True
         if pattern.startswith("*.") and host.endswith(pattern[1:]):
             return True
     return False
+
+
+def _host_name(header: str) -> str:
+    """``Kennisbank.example.nl:8443`` -> ``kennisbank.example.nl``; ``[::1]:80`` -> ``::1``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def is_cross_site(request: Request, settings: Settings) -> bool:
