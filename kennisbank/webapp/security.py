@@ -103,7 +103,9 @@ def serves_https(request: Request, settings: Settings) -> bool:
 
 def slash_redirect(request: Request) -> Response | None:
     """``/voorbeelden/x/`` -> ``/voorbeelden/x`` as a relative redirect, if that path exists."""
-    path = request.url.path
+    # The decoded path as routed: request.url drops "\r", "\t" and "\n" (urlsplit), so
+    # "/api/cases/%0D" would look like "/api/cases/" there and be sent to the list.
+    path: str = request.scope["path"]
     target = path.rstrip("/")
     if path == target or not target or target.startswith("//"):
         return None

@@ -298,6 +298,12 @@ def test_no_answer_names_another_host(client: TestClient, path: str) -> None:
         )
 
 
+def test_a_slug_of_a_control_character_is_not_a_trailing_slash(client: TestClient) -> None:
+    # request.url drops "\r": "/api/cases/%0D" must not be redirected to the list.
+    response = client.get("/api/cases/%0D", follow_redirects=False)
+    assert response.status_code == 404, response.headers.get("location")
+
+
 def test_trusted_hosts_refuse_other_hosts_but_not_the_health_check(web_index: Path) -> None:
     settings = Settings(
         content=CONTENT,
