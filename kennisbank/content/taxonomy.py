@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kennisbank.content.characters import nearest_line, value_problems
 from kennisbank.content.frontmatter import ParseFailure, load_yaml, read_text
 from kennisbank.content.problems import Problem
 from kennisbank.content.slugs import is_valid_slug
@@ -87,6 +88,7 @@ def load_taxonomy(path: Path, shown: str | None = None) -> Taxonomy:
                 )
             ]
         )
+    problems += value_problems(data, nearest_line(lines), shown)
     vocabularies: dict[str, list[Term]] = {}
     for name, entries in data.items():
         terms = _parse_vocabulary(str(name), entries, lines, shown, problems)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kennisbank.content.characters import body_problems, value_problems
 from kennisbank.content.frontmatter import Document, ParseFailure, parse_document, read_text
 from kennisbank.content.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
 from kennisbank.content.problems import Problem
@@ -41,9 +42,10 @@ def check_case_file(
     document, problems = _read(path, shown)
     if document is None:
         return None, problems
-    problems += _slug_problems(path, shown)
+    characters = _character_problems(document, shown)
+    problems += _slug_problems(path, shown) + characters
     fields, model_problems = _validate(CaseFrontMatter, document, shown, taxonomy)
-    problems += model_problems
+    problems += _not_on_lines(model_problems, characters)
     problems += _case_warnings(document, shown, today or dt.date.today())
     if fields is None or any(p.severity == "error" for p in problems):
         return None, problems
@@ -58,9 +60,10 @@ def check_collection_file(
     document, problems = _read(path, shown)
     if document is None:
         return None, None, problems
-    problems += _slug_problems(path, shown)
+    characters = _character_problems(document, shown)
+    problems += _slug_problems(path, shown) + characters
     fields, model_problems = _validate(CollectionFrontMatter, document, shown, taxonomy)
-    problems += model_problems
+    problems += _not_on_lines(model_problems, characters)
     if fields is None or problems:
         return None, document, problems
     collection = Collection.model_construct(
@@ -74,6 +77,19 @@ def _read(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
         return parse_document(read_text(path, shown), shown), []
     except ParseFailure as failure:
         return None, list(failure.problems)
+
+
+def _character_problems(document: Document, shown: str) -> list[Problem]:
+    return value_problems(document.data, document.line_of, shown) + body_problems(
+        document.body, document.body_line, shown
+    )
+
+
+def _not_on_lines(problems: list[Problem], reported: list[Problem]) -> list[Problem]:
+    """Drop what a value's control character already explains (``"http://\x0bjavascript:"``
+    is reported once, for the character, not again as a bad URL)."""
+    lines = {p.line for p in reported}
+    return [p for p in problems if p.line not in lines]
 
 
 def _slug_problems(path: Path, shown: str) -> list[Problem]:

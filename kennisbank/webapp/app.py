@@ -10,7 +10,7 @@ from functools import partial
 import anyio
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,20 +20,11 @@ from kennisbank.webapp import api_docs, routes_api, routes_pages
 from kennisbank.webapp.headers import HeadersMiddleware
 from kennisbank.webapp.metrics import Metrics, install_metrics
 from kennisbank.webapp.search_log import SearchLog
+from kennisbank.webapp.security import add_security_headers, slash_redirect
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 from kennisbank.webapp.templating import make_templates, render, web_root
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
 INDEX_HEADER = "X-Kennisbank-Index"
 
 log = logging.getLogger("kennisbank")
@@ -53,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    # Starlette's trailing-slash redirect is absolute, built from the Host header;
+    # security.slash_redirect answers the same requests with a relative one.
+    app.router.redirect_slashes = False
     metrics = Metrics() if settings.metrics else None
     app.state.metrics = metrics
     app.state.search_log = SearchLog(settings.search_log) if settings.search_log else None
@@ -67,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_handlers(app)
     if metrics is not None:
         install_metrics(app, metrics)
-    app.add_middleware(HeadersMiddleware, headers=SECURITY_HEADERS, index_header=INDEX_HEADER)
+    app.add_middleware(HeadersMiddleware, settings=settings, index_header=INDEX_HEADER)
     if settings.watch:
         from kennisbank.webapp.watch import start_watcher
 
@@ -93,6 +87,8 @@ async def lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and (redirect := slash_redirect(request)) is not None:
+            return redirect
         if _wants_json(request):
             return JSONResponse(
                 {"detail": exc.detail},
@@ -108,6 +104,20 @@ def _install_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": detail}, status_code=503)
         return _error_page(request, 503, detail)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A Dutch 500 that, unlike Starlette's own, carries the security headers (it is
+        answered outside the middleware)."""
+        log.exception("onverwachte fout bij %s", request.url.path, exc_info=exc)
+        detail = "Er ging iets mis aan onze kant. Probeer het later opnieuw."
+        if _wants_json(request):
+            return add_security_headers(JSONResponse({"detail": detail}, status_code=500))
+        try:
+            response = _error_page(request, 500, detail)
+        except Exception:
+            response = PlainTextResponse(detail, status_code=500)
+        return add_security_headers(response)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

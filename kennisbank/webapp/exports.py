@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -12,7 +10,10 @@ from fastapi.responses import Response
 
 from kennisbank.search.catalog import CaseRecord
 from kennisbank.webapp.contexts import CollectionPage
+from kennisbank.webapp.csv_export import csv_response
 from kennisbank.webapp.settings import Settings
+
+COLLECTION_CSV_HEADER = ("positie", "slug", "titel", "notitie", "samenvatting", "url")
 
 
 def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> Response:
@@ -30,24 +31,18 @@ def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> R
             headers=disposition,
         )
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["positie", "slug", "titel", "notitie", "samenvatting", "url"])
-        for position, item in enumerate(collection.items, start=1):
-            case = item.case
-            writer.writerow(
-                [
-                    position,
-                    item.slug,
-                    case.title if case else "",
-                    item.note,
-                    case.summary if case else "",
-                    f"{base}/voorbeelden/{item.slug}",
-                ]
-            )
-        return Response(
-            buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition
+        rows = (
+            [
+                position,
+                item.slug,
+                item.case.title if item.case else "",
+                item.note,
+                item.case.summary if item.case else "",
+                f"{base}/voorbeelden/{item.slug}",
+            ]
+            for position, item in enumerate(collection.items, start=1)
         )
+        return csv_response(COLLECTION_CSV_HEADER, rows, name)
     if fmt == "md":
         return Response(
             markdown_handout(page, base),

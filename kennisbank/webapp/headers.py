@@ -1,39 +1,46 @@
-"""Security headers and the index-version header on every answer, as plain ASGI middleware.
+"""Security rules and headers on every answer, as plain ASGI middleware.
 
 ``@app.middleware("http")`` (Starlette's ``BaseHTTPMiddleware``) runs the route in a
 separate task and streams its answer through a memory channel: measured at a quarter of
-what ``/healthz`` costs in all. Adding headers needs none of that, only a look at the
-``http.response.start`` message on its way out.
+what ``/healthz`` costs in all. None of that is needed here: the request rules look at the
+request before the app runs (``security.refuse``: trusted hosts, cross-site forms), and the
+headers only need a look at the ``http.response.start`` message on its way out.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kennisbank.webapp import api_docs
+from kennisbank.webapp.security import SECURITY_HEADERS, apply_cache_rules, refuse
+from kennisbank.webapp.settings import Settings
 
 
 class HeadersMiddleware:
-    """Adds ``headers`` (a route's own value wins) and, as ``index_header``, the index
-    version the request answered from (``request.state.index_version``, set by the
-    searcher dependency)."""
+    """Refuses untrusted hosts and cross-site forms, then adds the security headers (a
+    route's own value wins), the cache rules, and, as ``index_header``, the index version
+    the request answered from (``request.state.index_version``, set by the searcher
+    dependency)."""
 
-    def __init__(self, app: ASGIApp, headers: dict[str, str], index_header: str) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, index_header: str) -> None:
         self.app = app
-        self.headers = headers
+        self.settings = settings
         self.index_header = index_header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        request = Request(scope, receive)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
+                for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                apply_cache_rules(request, headers)
                 version = scope.get("state", {}).get("index_version")
                 if version is not None:
                     headers[self.index_header] = version
@@ -41,4 +48,8 @@ class HeadersMiddleware:
                     headers["Content-Security-Policy"] = api_docs.DOCS_CSP
             await send(message)
 
+        refused = refuse(request, self.settings)
+        if refused is not None:
+            await refused(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)

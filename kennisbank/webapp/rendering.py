@@ -2,8 +2,8 @@
 
 markdown-it's CommonMark preset with ``html`` off escapes every tag in the source; its
 ``validateLink`` already refuses ``javascript:``, ``vbscript:``, ``file:`` and most ``data:``
-URLs. On top, links may only be http(s), mailto or site-relative, and external links get
-``rel="nofollow noopener"``.
+URLs. On top, links may only be http(s), mailto or site-relative, and external links
+(``//host/x`` included) get ``rel="nofollow noopener"``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def _renderer() -> MarkdownIt:
     def render_link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
-        if href.lower().startswith(("http://", "https://")):
+        # "//host/x" is another site (protocol-relative), not a path on this one.
+        if href.lower().startswith(("http://", "https://", "//")):
             token.attrSet("rel", "nofollow noopener")
         return self.renderToken(tokens, idx, options, env)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from typing import Annotated, Any
 
@@ -22,6 +20,7 @@ from kennisbank.webapp.api_models import (
     SearchResponse,
 )
 from kennisbank.webapp.contexts import search_api_json
+from kennisbank.webapp.csv_export import csv_response
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.observe import record_search
@@ -190,22 +189,6 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
 def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
     """Alle voorbeelden als CSV (download); lijsten gescheiden door '; '."""
     cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*EXPORT_FIELDS, "licence"])
-    for case in cases:
-        row = case_json(case, settings.base_url)
-        writer.writerow([*(csv_cell(row.get(f)) for f in EXPORT_FIELDS), settings.licence])
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.csv"'},
-    )
-
-
-def csv_cell(value: Any) -> str:
-    """Lists joined with '; '; a leading = + - @ is quoted so spreadsheets never run it."""
-    if value is None:
-        return ""
-    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    records = (case_json(case, settings.base_url) for case in cases)
+    rows = ([*(row.get(f) for f in EXPORT_FIELDS), settings.licence] for row in records)
+    return csv_response([*EXPORT_FIELDS, "licence"], rows, "kennisbank-voorbeelden.csv")

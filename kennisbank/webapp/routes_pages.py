@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
-from kennisbank.webapp import exports
+from kennisbank.webapp import exports, params
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
@@ -23,6 +23,7 @@ from kennisbank.webapp.pages import (
     selection_page,
 )
 from kennisbank.webapp.qr import qr_svg
+from kennisbank.webapp.security import serves_https
 from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
 from kennisbank.webapp.templating import render
 
@@ -44,20 +45,20 @@ def search(
 ) -> HTMLResponse:
     chosen = {"principle": principe, "region": regio, "partner": partner}
     filters = {
-        name: [v for v in dict.fromkeys(values) if v in searcher.taxonomy.ids(FILTERS[name])][:20]
+        name: params.known_ids(values, searcher.taxonomy.ids(FILTERS[name]))
         for name, values in chosen.items()
     }
-    page = int(pagina) if pagina.isdigit() and 0 < int(pagina) < 1000 else 1
-    params = SearchParams(
+    page = params.page_number(pagina)
+    search_params = SearchParams(
         query=clean_query(q),
         k=settings.page_size,
         offset=(page - 1) * settings.page_size,
         **filters,
     )
     started = time.perf_counter()
-    context = search_page(searcher, params)
+    context = search_page(searcher, search_params)
     response = render(request, "search.html", {"page": context, "title": _search_title(context)})
-    record_search(request, params, context.result, "html", started)
+    record_search(request, search_params, context.result, "html", started)
     return response
 
 
@@ -116,24 +117,37 @@ def collection_export(
 def selection(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     slugs = read_selection(request)
     page = selection_page(searcher, slugs, settings)
-    share = "/selectie?" + "&".join(f"s={s}" for s in slugs) if slugs else ""
-    return render(
-        request, "selection.html", {"page": page, "title": "Mijn selectie", "share_url": share}
-    )
+    query = "&".join(f"s={s}" for s in slugs)
+    share = f"/selectie?{query}" if slugs else ""
+    # The print view of a shared link prints that link's cases (rebuilt from the parsed
+    # slugs: the raw query string could be 64 KB of anything).
+    shared = slugs and request.query_params.getlist("s")
+    context = {
+        "page": page,
+        "title": "Mijn selectie",
+        "share_url": share,
+        "print_url": "/selectie/afdrukken" + (f"?{query}" if shared else ""),
+    }
+    return render(request, "selection.html", context)
 
 
 @router.post("/selectie")
 def change(
     request: Request,
+    settings: SettingsDep,
     actie: Annotated[str, Form()] = "toevoegen",
     slug: Annotated[str, Form()] = "",
     terug: Annotated[str, Form()] = "/selectie",
 ) -> Response:
     slugs = change_selection(read_selection(request), actie, slug)
-    target = terug if terug.startswith("/") and not terug.startswith("//") else "/selectie"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(params.safe_back_target(terug), status_code=303)
     response.set_cookie(
-        COOKIE, ",".join(slugs), max_age=180 * 24 * 3600, httponly=True, samesite="lax"
+        COOKIE,
+        ",".join(slugs),
+        max_age=180 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=serves_https(request, settings),
     )
     return response
 
@@ -152,7 +166,11 @@ def selection_download(
     beschrijving: str = "",
 ) -> Response:
     page = selection_page(searcher, read_selection(request), settings)
-    text, name = collection_file(page.collection, titel[:200], beschrijving[:600])
+    text, name = collection_file(
+        page.collection,
+        params.bounded_text(titel, params.MAX_TITLE_CHARS),
+        params.bounded_text(beschrijving, params.MAX_DESCRIPTION_CHARS),
+    )
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",

@@ -58,3 +58,12 @@ class Settings(BaseSettings):
         default=True,
         description="Serve Prometheus metrics on /metrics (KENNISBANK_METRICS).",
     )
+    trusted_hosts: str = Field(
+        default="",
+        description="Host names this site answers to, comma-separated, '*.example.nl' for "
+        "subdomains (KENNISBANK_TRUSTED_HOSTS); empty answers any host. Other hosts get a "
+        "400, except on /healthz.",
+    )
+
+    def trusted_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from kennisbank.webapp.params import back_link
 from kennisbank.webapp.settings import Settings
 
 
@@ -39,6 +40,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["base_url"] = settings.base_url.rstrip("/")
     env.filters["snippet"] = snippet_html
     env.filters["nl_date"] = nl_date
+    env.globals["back_link"] = back_link
     return templates
 
 

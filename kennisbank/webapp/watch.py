@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from fastapi import FastAPI
 
-from kennisbank.content.problems import ContentError
+from kennisbank.content.problems import ContentError, Problem
 from kennisbank.indexing.builder import BuildError, build_index
 from kennisbank.indexing.lock import BuildLocked
 from kennisbank.webapp.settings import Settings
@@ -26,7 +27,9 @@ def rebuild(holder: IndexHolder, settings: Settings) -> None:
     try:
         report = build_index(settings.content, settings.index)
     except ContentError as exc:
-        holder.problems = [p for p in exc.problems if p.severity == "error"]
+        holder.problems = [
+            shown_relative(p, settings.content) for p in exc.problems if p.severity == "error"
+        ]
         log.warning(
             "content ongeldig: %d fouten; de vorige index blijft in gebruik", len(holder.problems)
         )
@@ -38,6 +41,18 @@ def rebuild(holder: IndexHolder, settings: Settings) -> None:
     if not report.up_to_date:
         log.info("index %s gebouwd: %d bijgewerkt", report.version, len(report.changed))
     holder.refresh()
+
+
+def shown_relative(problem: Problem, content: Path) -> Problem:
+    """The problem with its path relative to the content folder: the errors are shown on
+    public pages, and the server's own folders are nobody's business."""
+    path = Path(problem.path)
+    try:
+        shown = path.resolve().relative_to(content.resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = path.name
+    message = problem.message.replace(str(content.resolve()) + "/", "")
+    return problem.model_copy(update={"path": shown, "message": message})
 
 
 def start_watcher(app: FastAPI, settings: Settings) -> threading.Thread:
