@@ -32,6 +32,7 @@ from kennisbank.content.loading import (
 from kennisbank.content.problems import Problem
 from kennisbank.embedders import (
     DEFAULT_EMBEDDER,
+    USE_EMBEDDER,
     Embedder,
     embedder_name,
     get_embedder,
@@ -141,8 +142,12 @@ class _Build:
         self._embedder: Embedder | None = None
 
     def embedder(self) -> Embedder:
+        """The build's own model: e5 encodes with one OpenMP thread per core in-process
+        (its engine is C, so threads scale); USE stays at one thread and spreads large
+        jobs over processes instead (parallel_embed)."""
         if self._embedder is None:
-            self._embedder = get_embedder(self.spec, threads=1)
+            threads = 1 if self.spec == USE_EMBEDDER else self.workers or os.cpu_count() or 1
+            self._embedder = get_embedder(self.spec, threads=threads)
         return self._embedder
 
     def run(self) -> BuildReport:

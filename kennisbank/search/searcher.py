@@ -47,7 +47,8 @@ from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.lexical import fts5_scores, informative_terms
-from kennisbank.search.ranking import RankingConfig
+from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
+from kennisbank.search.ranking import RankingConfig, ranking_for
 from kennisbank.search.snippets import Snippet, choose_passage, make_snippet
 from kennisbank.text.analysis import query_terms
 
@@ -110,9 +111,12 @@ class Searcher:
         index_dir: Path,
         embedder: Embedder | None = None,
         ranking: RankingConfig | None = None,
+        query_cache: QueryVectorCache | None = QUERY_VECTORS,
     ) -> None:
-        self.ranking = ranking or RankingConfig()
         self.manifest: Manifest = read_manifest(index_dir)
+        # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).
+        self.ranking = ranking or ranking_for(self.manifest.embedder)
+        self.query_cache = query_cache
         folder = self.manifest.version_dir(index_dir)
         if embedder is not None and embedder.name != self.manifest.embedder:
             raise IndexUnavailable(
@@ -159,6 +163,13 @@ class Searcher:
                     f"embedder van de index kan niet geladen worden: {exc}"
                 ) from exc
         return self._embedder
+
+    def query_vector(self, query: str) -> npt.NDArray[np.float32]:
+        """The (1, dim) vector of a cleaned query, from the process's cache when it has it."""
+        embedder = self.embedder()
+        if self.query_cache is None:
+            return embedder.encode_query(query)
+        return self.query_cache.get(embedder.name, query, embedder.encode_query)
 
     def _load_tables(self) -> None:
         rows = self.conn.execute("SELECT id, slug, sort_date FROM cases ORDER BY id").fetchall()
@@ -279,7 +290,7 @@ class Searcher:
         Closeness is judged against the query's best match overall, not the filtered one,
         so it does not change with the filters.
         """
-        vector = self.embedder().encode_query(query)
+        vector = self.query_vector(query)
         config = self.ranking
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
