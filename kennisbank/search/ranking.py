@@ -44,7 +44,7 @@ class RankingConfig(BaseModel):
 # Values come from the flat region of bench/tune_ranking.py's grid (docs/search-quality.md).
 EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
     "use-multilingual": {"semantic_floor": 0.2, "alpha": 0.7, "semantic_relative": 0.65},
-    "multilingual-e5-small": {"semantic_floor": 0.75, "alpha": 0.75, "semantic_relative": 0.9},
+    "multilingual-e5-small": {"semantic_floor": 0.8, "alpha": 0.9, "semantic_relative": 0.9},
 }
 
 
