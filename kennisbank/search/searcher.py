@@ -112,11 +112,13 @@ class Searcher:
         embedder: Embedder | None = None,
         ranking: RankingConfig | None = None,
         query_cache: QueryVectorCache | None = QUERY_VECTORS,
+        encode_threads: int = 1,
     ) -> None:
         self.manifest: Manifest = read_manifest(index_dir)
         # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).
         self.ranking = ranking or ranking_for(self.manifest.embedder)
         self.query_cache = query_cache
+        self.encode_threads = encode_threads  # OpenMP threads per query (e5; docs/benchmarks.md)
         folder = self.manifest.version_dir(index_dir)
         if embedder is not None and embedder.name != self.manifest.embedder:
             raise IndexUnavailable(
@@ -157,7 +159,9 @@ class Searcher:
         """The query embedder, loaded on first use; IndexUnavailable when it cannot load."""
         if self._embedder is None:
             try:
-                self._embedder = get_embedder(spec_for_name(self.manifest.embedder), threads=1)
+                self._embedder = get_embedder(
+                    spec_for_name(self.manifest.embedder), threads=self.encode_threads
+                )
             except EmbedderError as exc:
                 raise IndexUnavailable(
                     f"embedder van de index kan niet geladen worden: {exc}"

@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.holder = IndexHolder(settings.index, settings.reload_interval)
+    app.state.holder = IndexHolder(
+        settings.index, settings.reload_interval, settings.encode_threads
+    )
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")
     api_docs.install(app)

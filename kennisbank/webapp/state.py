@@ -35,8 +35,11 @@ NOT_CHECKED = (-1, -1)  # differs from every manifest stamp, and from None (no m
 class IndexHolder:
     """Owns the current searcher; thread-safe to read, reloads in the background."""
 
-    def __init__(self, index_dir: Path, reload_interval: float = 1.0) -> None:
+    def __init__(
+        self, index_dir: Path, reload_interval: float = 1.0, encode_threads: int = 1
+    ) -> None:
         self.index_dir = index_dir
+        self.encode_threads = encode_threads
         self.reload_interval = reload_interval
         self._searcher: Searcher | None = None
         self._error: str | None = None
@@ -108,7 +111,9 @@ class IndexHolder:
             embedder = old.embedder() if old is not None else None
             if embedder is not None and embedder.name != manifest.embedder:
                 embedder = None
-            searcher = Searcher(self.index_dir, embedder=embedder)
+            searcher = Searcher(
+                self.index_dir, embedder=embedder, encode_threads=self.encode_threads
+            )
             searcher.embedder()  # load the model now, not in the first request
         except IndexUnavailable as exc:
             if self._manifest_stamp() != stamp:
