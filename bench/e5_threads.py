@@ -40,17 +40,16 @@ def in_thread_latency(threads: int, queries: list[str]) -> dict[str, float]:
 
     def work() -> None:
         model.encode_query("warm")
-        for _ in range(2):
-            for query in queries:
-                started = time.perf_counter()
-                model.encode_query(query)
-                samples.append((time.perf_counter() - started) * 1000)
+        for query in queries:
+            started = time.perf_counter()
+            model.encode_query(query)
+            samples.append((time.perf_counter() - started) * 1000)
         seen.append(model.omp_threads())
 
     worker = threading.Thread(target=work)
     worker.start()
     worker.join()
-    return {"p50 ms": round(statistics.median(samples), 2), "omp threads seen": seen[0] or 0}
+    return {"p50 ms": round(statistics.median(samples), 2), "omp threads seen": float(seen[0] or 0)}
 
 
 def serve_worker(index: str, threads: int, seconds: float, out: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -104,12 +103,11 @@ def main() -> None:
     args = parser.parse_args()
     queries = [q.query for q in load_queries(QUERIES)]
     result: dict[str, object] = {}
-    for threads in (1, 2):
-        result[f"one query in a request thread, {threads} OpenMP thread(s)"] = in_thread_latency(
-            threads, queries
-        )
     runs: dict[str, list[dict[str, float]]] = {}
     for _ in range(args.rounds):  # interleaved rounds: noise from neighbours hits every setting
+        for threads in (1, 2):
+            key = f"one query in a request thread, {threads} OpenMP thread(s)"
+            runs.setdefault(key, []).append(in_thread_latency(threads, queries))
         for workers in (1, 2):
             for threads in (1, 2):
                 key = f"{workers} worker(s) x {threads} OpenMP thread(s)"

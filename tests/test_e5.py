@@ -317,3 +317,25 @@ with TestClient(app) as client:
     print(client.get("/zoeken", params={"q": "schulden"}).status_code)
     print(app.state.holder.current().manifest.embedder)
 """
+
+
+def test_build_says_what_a_switch_costs_then_switches(
+    content_tree: Callable[..., Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from kennisbank.cli import app
+
+    content = content_tree()
+    index = tmp_path / "index"
+    build_index(content, index, embedder=USE_EMBEDDER)
+    passages = read_manifest(index).passages
+    args = ["build", "--content", str(content), "--index", str(index)]
+    result = CliRunner().invoke(app, [*args, "--embedder", E5_EMBEDDER])
+    assert result.exit_code == 0, result.output
+    assert f"overstappen op {E5_EMBEDDER}" in result.stderr
+    assert f"{passages} passages inbedden" in result.stderr
+    assert read_manifest(index).embedder == E5_EMBEDDER
+    again = CliRunner().invoke(app, args)  # no embedder named: the index keeps e5, no notice
+    assert again.exit_code == 0 and "overstappen" not in again.stderr
+    assert read_manifest(index).embedder == E5_EMBEDDER
