@@ -112,7 +112,7 @@ class Searcher:
         embedder: Embedder | None = None,
         ranking: RankingConfig | None = None,
         query_cache: QueryVectorCache | None = QUERY_VECTORS,
-        encode_threads: int = 1,
+        encode_threads: int = 2,
     ) -> None:
         self.manifest: Manifest = read_manifest(index_dir)
         # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         "the rest wait their turn.",
     )
     encode_threads: int = Field(
-        default=1,
+        default=2,
         ge=1,
         le=64,
         description="OpenMP threads that encode one query with multilingual-e5-small "

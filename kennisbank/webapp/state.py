@@ -36,7 +36,7 @@ class IndexHolder:
     """Owns the current searcher; thread-safe to read, reloads in the background."""
 
     def __init__(
-        self, index_dir: Path, reload_interval: float = 1.0, encode_threads: int = 1
+        self, index_dir: Path, reload_interval: float = 1.0, encode_threads: int = 2
     ) -> None:
         self.index_dir = index_dir
         self.encode_threads = encode_threads
