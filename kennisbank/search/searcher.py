@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from kennisbank.content.taxonomy import Taxonomy
 from kennisbank.embedders import (
+    E5_EMBEDDER,
     Embedder,
     EmbedderError,
     get_embedder,
@@ -159,8 +160,11 @@ class Searcher:
         """The query embedder, loaded on first use; IndexUnavailable when it cannot load."""
         if self._embedder is None:
             try:
+                # Only e5's C engine gains from a second thread per query; USE's numpy
+                # encoder is fastest on one BLAS thread (measured facts).
+                threads = self.encode_threads if self.manifest.embedder == E5_EMBEDDER else 1
                 self._embedder = get_embedder(
-                    spec_for_name(self.manifest.embedder), threads=self.encode_threads
+                    spec_for_name(self.manifest.embedder), threads=threads
                 )
             except EmbedderError as exc:
                 raise IndexUnavailable(
