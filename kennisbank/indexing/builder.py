@@ -31,13 +31,14 @@ from kennisbank.content.loading import (
 )
 from kennisbank.content.problems import Problem
 from kennisbank.embedders import (
-    DEFAULT_EMBEDDER,
+    USE_EMBEDDER,
     Embedder,
     embedder_name,
     get_embedder,
     known_dim,
     spec_for_name,
 )
+from kennisbank.indexing.embedder_choice import new_index_embedder, usable_previous
 from kennisbank.indexing.embedding_cache import EmbeddingCache
 from kennisbank.indexing.layout import (
     CACHE_DIR,
@@ -49,11 +50,8 @@ from kennisbank.indexing.layout import (
 )
 from kennisbank.indexing.lock import build_lock
 from kennisbank.indexing.manifest import (
-    IndexUnavailable,
     Manifest,
     file_digest,
-    read_manifest,
-    verify_files,
     write_manifest,
 )
 from kennisbank.indexing.parallel_embed import iter_document_vectors
@@ -133,16 +131,20 @@ class _Build:
         self.index_dir = index_dir
         self.progress = progress or (lambda stage, done, total: None)
         self.workers = workers
-        self.previous = _usable_previous(index_dir)
+        self.previous = usable_previous(index_dir)
         self.spec = embedder or (
-            spec_for_name(self.previous.embedder) if self.previous else DEFAULT_EMBEDDER
+            spec_for_name(self.previous.embedder) if self.previous else new_index_embedder()
         )
         self.name = embedder_name(self.spec)
         self._embedder: Embedder | None = None
 
     def embedder(self) -> Embedder:
+        """The build's own model: e5 encodes with one OpenMP thread per core in-process
+        (its engine is C, so threads scale); USE stays at one thread and spreads large
+        jobs over processes instead (parallel_embed)."""
         if self._embedder is None:
-            self._embedder = get_embedder(self.spec, threads=1)
+            threads = 1 if self.spec == USE_EMBEDDER else self.workers or os.cpu_count() or 1
+            self._embedder = get_embedder(self.spec, threads=threads)
         return self._embedder
 
     def run(self) -> BuildReport:
@@ -318,19 +320,6 @@ def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray
     means = np.vstack([vectors[owner_array == case_id].mean(axis=0) for case_id in case_list])
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     index.add(case_list, means.astype(np.float32))
-
-
-def _usable_previous(index_dir: Path) -> Manifest | None:
-    """The current version if it is intact; a damaged one is rebuilt, not updated."""
-    try:
-        manifest = read_manifest(index_dir)
-        folder = manifest.version_dir(index_dir)
-        if not all((folder / n).is_file() for n in VERSION_FILES):
-            return None
-        verify_files(manifest, folder)
-    except IndexUnavailable:
-        return None
-    return manifest
 
 
 def _old_files(previous: Manifest | None, index_dir: Path) -> dict[str, FileState]:

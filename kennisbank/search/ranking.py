@@ -38,6 +38,26 @@ class RankingConfig(BaseModel):
     second_passage: float = Field(default=0.0, ge=0, le=1)
 
 
+# The knobs that depend on the embedder's cosine scale, per embedder name (the manifest's).
+# USE puts unrelated Dutch text at a cosine of ~0.1-0.3, multilingual-e5-small at ~0.7-0.8:
+# USE's floor of 0.2 would give every e5 neighbour a semantic vote and flatten the signal.
+# Values come from the flat region of bench/tune_ranking.py's grid (docs/search-quality.md).
+EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
+    "use-multilingual": {"semantic_floor": 0.2, "alpha": 0.7, "semantic_relative": 0.65},
+    "multilingual-e5-small": {"semantic_floor": 0.8, "alpha": 0.9, "semantic_relative": 0.9},
+}
+
+
+def ranking_for(embedder_name: str, **overrides: object) -> RankingConfig:
+    """The ranking defaults of an index built with ``embedder_name``, then ``overrides``.
+
+    An embedder without an entry (a sentence-transformers model) gets the class defaults,
+    which are USE's: cosine-scaled like USE until someone measures it.
+    """
+    knobs: dict[str, object] = {**EMBEDDER_KNOBS.get(embedder_name, {}), **overrides}
+    return RankingConfig.model_validate(knobs)
+
+
 def closeness_cutoff(config: RankingConfig) -> float:
     """The cosine below which a query's best match is *weak*: no case is close to it.
 

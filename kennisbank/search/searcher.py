@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from kennisbank.content.taxonomy import Taxonomy
 from kennisbank.embedders import (
+    E5_EMBEDDER,
     Embedder,
     EmbedderError,
     get_embedder,
@@ -47,7 +48,8 @@ from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.lexical import fts5_scores, informative_terms
-from kennisbank.search.ranking import RankingConfig
+from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
+from kennisbank.search.ranking import RankingConfig, ranking_for
 from kennisbank.search.snippets import Snippet, page_snippets
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import query_terms
@@ -115,9 +117,14 @@ class Searcher:
         index_dir: Path,
         embedder: Embedder | None = None,
         ranking: RankingConfig | None = None,
+        query_cache: QueryVectorCache | None = QUERY_VECTORS,
+        encode_threads: int = 2,
     ) -> None:
-        self.ranking = ranking or RankingConfig()
         self.manifest: Manifest = read_manifest(index_dir)
+        # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).
+        self.ranking = ranking or ranking_for(self.manifest.embedder)
+        self.query_cache = query_cache
+        self.encode_threads = encode_threads  # OpenMP threads per query (e5; docs/benchmarks.md)
         folder = self.manifest.version_dir(index_dir)
         if embedder is not None and embedder.name != self.manifest.embedder:
             raise IndexUnavailable(
@@ -158,12 +165,27 @@ class Searcher:
         """The query embedder, loaded on first use; IndexUnavailable when it cannot load."""
         if self._embedder is None:
             try:
-                self._embedder = get_embedder(spec_for_name(self.manifest.embedder), threads=1)
+                # Only e5's C engine gains from a second thread per query; USE's numpy
+                # encoder is fastest on one BLAS thread (measured facts).
+                threads = self.encode_threads if self.manifest.embedder == E5_EMBEDDER else 1
+                self._embedder = get_embedder(
+                    spec_for_name(self.manifest.embedder), threads=threads
+                )
             except EmbedderError as exc:
                 raise IndexUnavailable(
                     f"embedder van de index kan niet geladen worden: {exc}"
                 ) from exc
         return self._embedder
+
+    def query_vector(self, query: str, trace: SearchTrace | None = None) -> npt.NDArray[np.float32]:
+        """The (1, dim) vector of a cleaned query, from the process's cache when it has it."""
+        embedder = self.embedder()
+        if self.query_cache is None:
+            return embedder.encode_query(query)
+        vector, hit = self.query_cache.fetch(embedder.name, query, embedder.encode_query)
+        if trace is not None:
+            trace.cache_hit = hit
+        return vector
 
     def _load_tables(self) -> None:
         rows = self.conn.execute("SELECT id, slug, sort_date FROM cases ORDER BY id").fetchall()
@@ -235,6 +257,7 @@ class Searcher:
             timing=SearchTiming(
                 encode_ms=round(trace.encode_seconds * 1000, 3),
                 rank_ms=round((took - trace.encode_seconds) * 1000, 3),
+                cache_hit=trace.cache_hit,
             ),
             best_similarity=trace.best_similarity,
         )
@@ -294,8 +317,8 @@ class Searcher:
         so it does not change with the filters.
         """
         encoding = time.perf_counter()
-        vector = self.embedder().encode_query(query)
         trace = trace or SearchTrace()
+        vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)

@@ -20,6 +20,7 @@ class SearchTrace:
 
     encode_seconds: float = 0.0
     best_similarity: float | None = None
+    cache_hit: bool | None = None  # None: no query vector was needed (or no cache)
 
     def saw_similarity(self, value: float) -> None:
         """Keep the highest semantic similarity seen among the cases the filters allow."""
@@ -36,3 +37,5 @@ class SearchTiming(BaseModel):
 
     encode_ms: float = 0.0
     rank_ms: float = 0.0
+    # Whether the query vector came from the process's cache (None: no vector was needed).
+    cache_hit: bool | None = None

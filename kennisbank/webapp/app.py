@@ -51,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.search_log = SearchLog(settings.search_log) if settings.search_log else None
     app.state.holder = IndexHolder(
-        settings.index, settings.reload_interval, metrics.index_loaded if metrics else None
+        settings.index,
+        settings.reload_interval,
+        metrics.index_loaded if metrics else None,
+        encode_threads=settings.encode_threads,
     )
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")

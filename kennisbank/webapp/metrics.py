@@ -74,6 +74,12 @@ class Metrics:
             buckets=STAGE_BUCKETS,
             registry=reg,
         )
+        self.query_cache = Counter(
+            "kennisbank_query_vector_cache",
+            "Query vectors looked up in the process's cache, by result (hit or miss).",
+            ["result"],
+            registry=reg,
+        )
         self.index_cases = Gauge(
             "kennisbank_index_cases",
             "Cases in the served index version.",
@@ -105,9 +111,19 @@ class Metrics:
         self.index_info.labels(version=searcher.version).set(1)
         self.index_cases.set(len(searcher.slugs))
 
-    def search_done(self, source: str, encode: float, rank: float, render: float) -> None:
-        """One search answered: its count and the time of each stage, in seconds."""
+    def search_done(
+        self,
+        source: str,
+        encode: float,
+        rank: float,
+        render: float,
+        cache_hit: bool | None = None,
+    ) -> None:
+        """One search answered: its count, the time of each stage in seconds, and whether
+        its query vector came from the cache (None: it needed none)."""
         self.searches.labels(source=source).inc()
+        if cache_hit is not None:
+            self.query_cache.labels(result="hit" if cache_hit else "miss").inc()
         self.search_stage.labels(stage="encode").observe(encode)
         self.search_stage.labels(stage="rank").observe(rank)
         self.search_stage.labels(stage="render").observe(render)

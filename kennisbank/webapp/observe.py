@@ -21,7 +21,11 @@ def record_search(
     if metrics is not None:
         render = max(0.0, time.perf_counter() - started - result.took_ms / 1000)
         metrics.search_done(
-            source, result.timing.encode_ms / 1000, result.timing.rank_ms / 1000, render
+            source,
+            result.timing.encode_ms / 1000,
+            result.timing.rank_ms / 1000,
+            render,
+            result.timing.cache_hit,
         )
     search_log = request.app.state.search_log
     if search_log is not None and request.method == "GET":

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         description="Requests one worker process works on at once (KENNISBANK_THREADS); "
         "the rest wait their turn.",
     )
+    encode_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="OpenMP threads that encode one query with multilingual-e5-small "
+        "(KENNISBANK_ENCODE_THREADS); measured in docs/benchmarks.md.",
+    )
     watch: bool = Field(
         default=False,
         description="Rebuild the index when a content file is saved "

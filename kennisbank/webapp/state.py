@@ -41,10 +41,12 @@ class IndexHolder:
         index_dir: Path,
         reload_interval: float = 1.0,
         on_load: Callable[[Searcher, str | None], None] | None = None,
+        encode_threads: int = 2,
     ) -> None:
         """``on_load(searcher, previous_version)`` is told of every version put in service."""
         self.index_dir = index_dir
         self.on_load = on_load
+        self.encode_threads = encode_threads
         self.reload_interval = reload_interval
         self._searcher: Searcher | None = None
         self._error: str | None = None
@@ -116,7 +118,9 @@ class IndexHolder:
             embedder = old.embedder() if old is not None else None
             if embedder is not None and embedder.name != manifest.embedder:
                 embedder = None
-            searcher = Searcher(self.index_dir, embedder=embedder)
+            searcher = Searcher(
+                self.index_dir, embedder=embedder, encode_threads=self.encode_threads
+            )
             searcher.embedder()  # load the model now, not in the first request
         except IndexUnavailable as exc:
             if self._manifest_stamp() != stamp:

@@ -27,7 +27,7 @@ from .helpers import BASE_URL, CONTENT, case_slugs, make_client, write_hostile_t
 def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's content built once into a temporary index (never the repo's)."""
     index = tmp_path_factory.mktemp("web-bundled") / "index"
-    report = build_index(CONTENT, index)
+    report = build_index(CONTENT, index, embedder="use-multilingual")
     assert report.cases == len(case_slugs())
     return index
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,21 @@ def test_a_search_is_counted_and_timed_by_stage(web_index: Path) -> None:
     assert value(after, requests, method="GET", route="/api/search", status="200") == 1
     latency = "kennisbank_http_request_duration_seconds_count"
     assert value(after, latency, method="GET", route="/zoeken") == 1
+
+
+def test_query_vector_cache_hits_and_misses_are_counted(web_index: Path) -> None:
+    """The page, then its page 2 and the API call after it, reuse the query's vector."""
+    client = make_client(fresh_app(web_index))
+    query = f"metrics cache {uuid.uuid4().hex[:8]}"  # no other test has cached this one
+    before = scrape(client)
+    assert client.get("/zoeken", params={"q": query}).status_code == 200
+    assert client.get("/zoeken", params={"q": query, "pagina": "2"}).status_code == 200
+    assert client.get("/api/search", params={"q": query}).status_code == 200
+    assert client.get("/zoeken").status_code == 200  # an empty query needs no vector
+    after = scrape(client)
+    name = "kennisbank_query_vector_cache_total"
+    assert value(after, name, result="miss") - value(before, name, result="miss") == 1
+    assert value(after, name, result="hit") - value(before, name, result="hit") == 2
 
 
 def test_routes_are_labelled_by_template_not_by_url(web_index: Path) -> None:
