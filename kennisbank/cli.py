@@ -224,6 +224,9 @@ def serve(
     os.environ["KENNISBANK_CONTENT"] = str(content)
     os.environ["KENNISBANK_INDEX"] = str(index)
     os.environ["KENNISBANK_WATCH"] = "true" if watch else "false"
+    # QR codes, the feed and exports name the site's public address; unless one is set,
+    # that is the address this server listens on (not a fixed port 8000).
+    os.environ.setdefault("KENNISBANK_BASE_URL", local_base_url(host, port))
     if watch and workers > 1:
         raise _fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
@@ -236,6 +239,15 @@ def serve(
         log_level="info",
         proxy_headers=True,
     )
+
+
+def local_base_url(host: str, port: int) -> str:
+    """``http://host:port`` for a listening address; a wildcard host is named ``localhost``."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a name for the address, not a bind
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _guard(call: Callable[[], T]) -> T:

@@ -10,21 +10,17 @@ Debian's Chromium at /usr/bin/chromium (``apt-get install chromium``) and axe-co
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from kennisbank.webapp import Settings, create_app
 
-from .helpers import CONTENT, REPO, ROADSHOW, WEB_TESTS, XSS_SLUG, collection_entries
+from .helpers import REPO, ROADSHOW, WEB_TESTS, XSS_SLUG, collection_entries
+from .live import LiveServer, free_socket, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -54,55 +50,6 @@ PAGE_TYPES: dict[str, str] = {
 }
 
 
-# --- A live server and a browser ------------------------------------------------------------
-
-
-class LiveServer:
-    """uvicorn serving one app on 127.0.0.1 in a background thread."""
-
-    def __init__(self, sock: socket.socket, app: FastAPI) -> None:
-        self.sock = sock
-        config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", ws="none"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 90
-        while not self.server.started:
-            assert self.thread.is_alive(), "uvicorn stopped while starting"
-            assert time.monotonic() < deadline, "uvicorn did not start within 90 s"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
-def free_socket() -> tuple[socket.socket, str]:
-    """A listening socket on a free loopback port, handed to uvicorn (no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
-@pytest.fixture(scope="session")
-def live_url(web_index: Path) -> Iterator[str]:
-    """The bundled content served over real HTTP; its base_url is its own address."""
-    sock, url = free_socket()
-    app = create_app(Settings(content=CONTENT, index=web_index, reload_interval=0, base_url=url))
-    with LiveServer(sock, app):
-        yield url
-
-
 @pytest.fixture(scope="session")
 def hostile_url(hostile_tree: tuple[Path, Path]) -> Iterator[str]:
     content, index = hostile_tree
@@ -120,14 +67,6 @@ def axe_source() -> str:
             "run: npm install --prefix tests/web/.axe axe-core@4"
         )
     return AXE.read_text(encoding="utf-8")
-
-
-def new_context(browser: Browser, **options: Any) -> BrowserContext:
-    options.setdefault("viewport", {"width": 1280, "height": 900})
-    options.setdefault("locale", "nl-NL")
-    context = browser.new_context(**options)
-    context.set_default_timeout(45_000)
-    return context
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
