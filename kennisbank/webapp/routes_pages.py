@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
 from kennisbank.webapp.contexts import search_page
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.flash import set_notice
 from kennisbank.webapp.pages import (
     case_page,
     collection_page,
@@ -123,13 +125,31 @@ def change(
     slug: Annotated[str, Form()] = "",
     terug: Annotated[str, Form()] = "/selectie",
 ) -> Response:
-    slugs = change_selection(read_selection(request), actie, slug)
-    target = terug if terug.startswith("/") and not terug.startswith("//") else "/selectie"
-    response = RedirectResponse(target, status_code=303)
+    before = read_selection(request)
+    slugs = change_selection(before, actie, slug)
+    if "application/json" in request.headers.get("accept", ""):
+        # the page's script (static/selection.js) changes the selection in place
+        response: Response = JSONResponse(
+            {"slug": slug, "selected": slug in slugs, "count": len(slugs)}
+        )
+    else:
+        target = terug if terug.startswith("/") and not terug.startswith("//") else "/selectie"
+        response = RedirectResponse(_back_to_result(target, slug), status_code=303)
+        if actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
+            set_notice(response, KINDS_BY_ACTION[actie], slug)
     response.set_cookie(
         COOKIE, ",".join(slugs), max_age=180 * 24 * 3600, httponly=True, samesite="lax"
     )
     return response
+
+
+KINDS_BY_ACTION = {"toevoegen": "toegevoegd", "verwijderen": "verwijderd"}
+
+
+def _back_to_result(target: str, slug: str) -> str:
+    """The page the form came from, at the changed case (``#r-<slug>``), not at its top."""
+    target = target.split("#", 1)[0]
+    return f"{target}#r-{slug}" if is_valid_slug(slug) else target
 
 
 @router.api_route("/selectie/afdrukken", methods=["GET", "HEAD"], response_class=HTMLResponse)

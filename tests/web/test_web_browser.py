@@ -111,9 +111,13 @@ def test_search_filter_and_remove_filter(page: Page, live_url: str) -> None:
     region_id = region.get_attribute("value")
     label = page.locator(f'label[for="{region.get_attribute("id")}"]')
     facet_count = int(re.search(r"\((\d+)", label.inner_text()).group(1))
+    # with JavaScript a ticked box applies at once; without, the button applies it
+    apply = page.get_by_role("button", name="Filters toepassen")
+    needs_button = apply.is_visible()
     label.click()  # the label ticks its checkbox
-    assert region.is_checked()
-    page.get_by_role("button", name="Filters toepassen").click()
+    if needs_button:
+        assert region.is_checked()
+        apply.click()
     page.wait_for_url(re.compile(rf"regio={region_id}"))
     assert h1_count(page) == facet_count
     chip = page.locator(".active-filters a.chip")
@@ -140,7 +144,7 @@ def test_open_case_select_it_and_print_a_collection(page: Page, live_url: str) -
 
     page.locator(".case-actions").get_by_role("button", name="Aan selectie toevoegen").click()
     expect(page.locator(".case-actions").get_by_role("button", name="Uit selectie")).to_be_visible()
-    assert page.url.endswith(f"/voorbeelden/{slug}")
+    assert page.url.split("#")[0].endswith(f"/voorbeelden/{slug}")
     expect(page.locator("header .badge")).to_have_text("1")
 
     page.get_by_role("link", name=re.compile("Mijn selectie")).click()

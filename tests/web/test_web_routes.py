@@ -528,8 +528,9 @@ def test_selection_add_list_reorder_remove_and_clear(client: TestClient) -> None
     assert "Je selectie is leeg" in main(empty).get_text()
     response = post_selection(client, "toevoegen", CASE, f"/voorbeelden/{CASE}")
     assert response.status_code == 303
-    assert response.headers["location"] == f"/voorbeelden/{CASE}"
-    cookie = response.headers["set-cookie"]
+    # back where the button was: at the case's own anchor, not at the top of the page
+    assert response.headers["location"] == f"/voorbeelden/{CASE}#r-{CASE}"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("selectie="))
     assert cookie.startswith(f"selectie={CASE};") and "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
     case_page = soup(client.get(f"/voorbeelden/{CASE}"))
@@ -557,7 +558,7 @@ def test_selection_add_list_reorder_remove_and_clear(client: TestClient) -> None
 def test_selection_redirect_never_leaves_the_site(client: TestClient) -> None:
     for target in ("//evil.example/", "https://evil.example/", "javascript:alert(1)"):
         response = post_selection(client, "toevoegen", CASE, target)
-        assert response.headers["location"] == "/selectie", target
+        assert response.headers["location"] == f"/selectie#r-{CASE}", target
 
 
 def test_selection_ignores_invalid_slugs(client: TestClient) -> None:
