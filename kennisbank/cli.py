@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,7 +90,10 @@ def new(
     except (CaseExistsError, ValueError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"Aangemaakt: {path}")
-    typer.echo("Vul de velden in en controleer met: kennisbank validate")
+    check = "kennisbank validate"
+    if content != Path("content"):
+        check += f" --content {shlex.quote(str(content))}"
+    typer.echo(f"Vul de velden in en controleer met: {check}")
 
 
 @app.command()
