@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
 from kennisbank.webapp import api_docs, routes_api, routes_pages
+from kennisbank.webapp.messages import http_detail, validation_message
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 from kennisbank.webapp.templating import make_templates, render, web_root
@@ -96,11 +97,11 @@ def _install_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
             return JSONResponse(
-                {"detail": exc.detail},
+                {"detail": http_detail(exc.detail)},
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        return _error_page(request, exc.status_code, str(exc.detail))
+        return _error_page(request, exc.status_code, str(http_detail(exc.detail)))
 
     @app.exception_handler(IndexUnavailable)
     async def index_unavailable(request: Request, exc: IndexUnavailable) -> Response:
@@ -113,7 +114,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+            {"loc": list(e.get("loc", ())), "msg": validation_message(e), "type": e.get("type")}
             for e in exc.errors()
         ]
         if _wants_json(request):

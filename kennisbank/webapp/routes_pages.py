@@ -5,15 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
-from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.contexts import search_page, search_url
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.flash import set_notice
+from kennisbank.webapp.navigation import search_referrer, unknown_filters
 from kennisbank.webapp.pages import (
     case_page,
     collection_page,
@@ -23,7 +30,8 @@ from kennisbank.webapp.pages import (
 )
 from kennisbank.webapp.qr import qr_svg
 from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
-from kennisbank.webapp.templating import render
+from kennisbank.webapp.selection_edit import is_shared, own_selection, restore
+from kennisbank.webapp.templating import render, web_root
 
 router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Query()]
@@ -40,12 +48,13 @@ def search(
     regio: Many = [],
     partner: Many = [],
     pagina: str = "1",
-) -> HTMLResponse:
+) -> Response:
     chosen = {"principle": principe, "region": regio, "partner": partner}
     filters = {
         name: [v for v in dict.fromkeys(values) if v in searcher.taxonomy.ids(FILTERS[name])][:20]
         for name, values in chosen.items()
     }
+    ignored = unknown_filters(chosen, filters)
     page = int(pagina) if pagina.isdigit() and 0 < int(pagina) < 1000 else 1
     params = SearchParams(
         query=clean_query(q),
@@ -54,7 +63,14 @@ def search(
         **filters,
     )
     context = search_page(searcher, params)
-    return render(request, "search.html", {"page": context, "title": _search_title(context)})
+    if context.pagination.page > context.pagination.pages:
+        # pagina=99 of 2: the last page, not "Pagina 99 van 2" above no results
+        return RedirectResponse(search_url(params, context.pagination.pages), status_code=302)
+    return render(
+        request,
+        "search.html",
+        {"page": context, "title": _search_title(context), "ignored": ignored},
+    )
 
 
 def _search_title(page: Any) -> str:
@@ -66,7 +82,11 @@ def _search_title(page: Any) -> str:
 @router.api_route("/voorbeelden/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def case(request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     page = case_page(searcher, slug, settings)
-    return render(request, "case.html", {"page": page, "title": page.case.title})
+    return render(
+        request,
+        "case.html",
+        {"page": page, "title": page.case.title, "search_back": search_referrer(request)},
+    )
 
 
 @router.api_route("/collecties", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -113,8 +133,18 @@ def selection(request: Request, searcher: SearcherDep, settings: SettingsDep) ->
     slugs = read_selection(request)
     page = selection_page(searcher, slugs, settings)
     share = "/selectie?" + "&".join(f"s={s}" for s in slugs) if slugs else ""
+    shared = is_shared(request)
     return render(
-        request, "selection.html", {"page": page, "title": "Mijn selectie", "share_url": share}
+        request,
+        "selection.html",
+        {
+            "page": page,
+            "title": "Gedeelde selectie" if shared else "Mijn selectie",
+            "share_url": share,
+            "shared": shared,
+            # an edit of a shared list posts to that list's own address
+            "action": share if shared else "/selectie",
+        },
     )
 
 
@@ -124,9 +154,13 @@ def change(
     actie: Annotated[str, Form()] = "toevoegen",
     slug: Annotated[str, Form()] = "",
     terug: Annotated[str, Form()] = "/selectie",
+    vorige: Annotated[list[str], Form()] = [],
 ) -> Response:
+    # On a shared link (``POST /selectie?s=A&s=B``) the edit applies to that list, which
+    # then becomes the visitor's own selection; "herstellen" undoes emptying or replacing.
     before = read_selection(request)
-    slugs = change_selection(before, actie, slug)
+    own = own_selection(request)
+    slugs = restore(vorige) if actie == "herstellen" else change_selection(before, actie, slug)
     if "application/json" in request.headers.get("accept", ""):
         # the page's script (static/selection.js) changes the selection in place
         response: Response = JSONResponse(
@@ -136,7 +170,11 @@ def change(
         target = terug if terug.startswith("/") and not terug.startswith("//") else "/selectie"
         response = RedirectResponse(_back_to_result(target, slug), status_code=303)
         if actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
-            set_notice(response, KINDS_BY_ACTION[actie], slug)
+            set_notice(response, KINDS_BY_ACTION[actie], [slug])
+        elif actie == "leegmaken" and before:
+            set_notice(response, "leeggemaakt", before)
+        elif is_shared(request) and own and own != slugs:
+            set_notice(response, "vervangen", own)
     response.set_cookie(
         COOKIE, ",".join(slugs), max_age=180 * 24 * 3600, httponly=True, samesite="lax"
     )
@@ -186,6 +224,15 @@ def coverage_page(request: Request, searcher: SearcherDep) -> HTMLResponse:
                 ("Uitgangspunt per soort partner", overview(searcher, "partners")),
             ],
         },
+    )
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"])
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the site's icon."""
+    icon = web_root() / "static" / "favicon.svg"
+    return FileResponse(
+        icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
     )
 
 

@@ -315,6 +315,8 @@ def test_html_results_equal_api_results(client: TestClient) -> None:
         for page_number, offset in ((1, 0), (2, 10)):
             api = client.get("/api/search", params={**api_params, "k": 10, "offset": offset})
             assert api.status_code == 200
+            if offset and offset >= api.json()["total"]:
+                continue  # the page goes to the last page with results instead
             html = soup(client.get("/zoeken", params={**params, "pagina": str(page_number)}))
             assert result_slugs(html) == [r["slug"] for r in api.json()["results"]], params
             assert h1_total(html) == api.json()["total"], params
@@ -729,11 +731,11 @@ def test_api_search_k_and_offset(client: TestClient) -> None:
         ({"region": "mars"}, "onbekende region: mars"),
         ({"principle": ["meedoen", "vrijheid"]}, "onbekende principle: vrijheid"),
         ({"partner": "brandweer"}, "onbekende partner"),
-        ({"k": 0}, "greater than or equal to 1"),
-        ({"k": 101}, "less than or equal to 100"),
-        ({"k": "veel"}, "valid integer"),
-        ({"offset": -1}, "greater than or equal to 0"),
-        ({"q": "a" * 501}, "at most 500 characters"),
+        ({"k": 0}, "moet minstens 1 zijn"),
+        ({"k": 101}, "moet ten hoogste 100 zijn"),
+        ({"k": "veel"}, "moet een geheel getal zijn"),
+        ({"offset": -1}, "moet minstens 0 zijn"),
+        ({"q": "a" * 501}, "mag ten hoogste 500 tekens lang zijn"),
     ],
 )
 def test_api_search_rejects_bad_parameters_with_422(
@@ -953,9 +955,15 @@ def test_a_very_long_query_on_the_page_is_cut_not_refused(client: TestClient) ->
     assert client.get("/api/search", params={"q": "x" * 10_000}).status_code == 422
 
 
+OWN_SCRIPTS = {"/static/selection.js", "/static/filters.js"}
+
+
 def assert_inert(page: BeautifulSoup) -> None:
     """No script element, no event handler attribute, no javascript: or data: link."""
-    assert page.find_all("script") == []
+    # only the site's own scripts, by address (the CSP allows no inline code)
+    sources = [script.get("src") for script in page.find_all("script")]
+    assert all(src in OWN_SCRIPTS for src in sources), sources
+    assert all(not script.string for script in page.find_all("script"))
     for element in page.find_all(True):
         for name, value in element.attrs.items():
             assert not name.lower().startswith("on"), element

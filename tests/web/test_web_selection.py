@@ -1,0 +1,77 @@
+"""An organiser's selection in a real Chromium: editing a shared list, and taking it away
+as a collection file or a spreadsheet.
+
+Before: on ``/selectie?s=A&s=B&s=C`` "Omhoog" on C left one case and "Verwijderen" on A
+left none, because the post edited the visitor's own (empty) cookie list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .helpers import case_slugs
+from .live import new_context
+
+pytestmark = pytest.mark.browser
+
+A, B, C, D = case_slugs()[:4]
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    context = new_context(browser, java_script_enabled=request.param)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def listed(page: Page) -> list[str]:
+    links = page.locator("ol.collection-list > li h2.result-title a")
+    return [str(href).rsplit("/", 1)[1] for href in links.evaluate_all("l => l.map(a => a.href)")]
+
+
+def item_button(page: Page, slug: str, name: str) -> None:
+    page.locator(f"#r-{slug}").get_by_role("button", name=re.compile(f"^{name}")).click()
+
+
+# --- Item 1: editing a shared selection -----------------------------------------------------
+
+
+def test_moving_a_case_up_in_a_shared_list_keeps_the_whole_list(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}&s={C}")
+    assert listed(page) == [A, B, C]
+    item_button(page, C, "Omhoog")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [A, C, B]
+    expect(page.locator("header .badge")).to_have_text("3")
+    # and it is kept: the menu's "Mijn selectie" shows the same list
+    page.get_by_role("link", name=re.compile("Mijn selectie")).click()
+    page.wait_for_url(re.compile(r"/selectie$"))
+    assert listed(page) == [A, C, B]
+
+
+def test_removing_from_a_shared_list_removes_only_that_case(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}&s={C}")
+    item_button(page, A, "Verwijderen")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [B, C]
+    expect(page.locator("header .badge")).to_have_text("2")
+
+
+def test_editing_a_shared_list_offers_the_own_list_back(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/voorbeelden/{D}")
+    page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+    expect(page.locator("header .badge")).to_have_text("1")
+    page.goto(f"{live_url}/selectie?s={A}&s={B}")
+    expect(page.locator("main")).to_contain_text("gedeelde selectie")
+    item_button(page, B, "Omhoog")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [B, A]
+    expect(page.locator("#melding")).to_contain_text("vorige selectie is vervangen")
+    page.get_by_role("button", name="Ongedaan maken").click()
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [D]
