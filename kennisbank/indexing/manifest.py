@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from kennisbank.indexing.layout import MANIFEST_FILE, VERSIONS_DIR
 
-FORMAT_VERSION = 2  # 2: BM25F term postings (case_terms, vocab)
+FORMAT_VERSION = 3  # 2: BM25F term postings (case_terms, vocab); 3: taxonomy words in tags
 
 
 class IndexUnavailable(Exception):

@@ -36,3 +36,9 @@ class RankingConfig(BaseModel):
     max_term_share: float = Field(default=0.5, gt=0, le=1)
     # Score of a case: best passage plus this share of its second best.
     second_passage: float = Field(default=0.0, ge=0, le=1)
+    # A query no case matches by keyword or closeness still shows this many cases nearest
+    # in meaning ("closest by meaning"), if their cosine clears ``fallback_floor``: below it
+    # (USE: gibberish such as "xyzzy" reaches 0.04-0.08, "buurman" 0.13) nothing is shown.
+    # Both depend on the embedder: re-measure them when it changes.
+    fallback_size: int = Field(default=5, ge=0, le=50)
+    fallback_floor: float = Field(default=0.1, ge=-1, le=1)

@@ -45,6 +45,7 @@ from kennisbank.indexing.store import open_readonly
 from kennisbank.indexing.vectors import VectorIndex
 from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
+from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.ranking import RankingConfig
@@ -94,6 +95,9 @@ class SearchResult(BaseModel):
     k: int = 10
     index: str = ""
     took_ms: float = 0.0
+    # True when no case matched the query's words and the results are the closest cases
+    # by meaning instead (the page says so); not part of the JSON contract.
+    by_meaning: bool = False
 
 
 def clean_query(text: str) -> str:
@@ -214,6 +218,11 @@ class Searcher:
             similarity: dict[int, float] = {}
         else:
             matched, order, scores, similarity = self._rank(query, params.mode, allowed)
+        by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
+        if by_meaning:  # a word no case uses: offer the closest cases by meaning instead
+            semantic, _, similarity = self._semantic(query, None)
+            matched, order, scores = closest_by_meaning(semantic, allowed, self.ranking)
+            by_meaning = bool(matched.any())
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
         return SearchResult(
@@ -225,6 +234,7 @@ class Searcher:
             k=params.k,
             index=self.version,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
+            by_meaning=by_meaning,
         )
 
     def _rank(
