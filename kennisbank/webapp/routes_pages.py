@@ -17,6 +17,7 @@ from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports
+from kennisbank.webapp.collection_download import MAX_INTRO, collection_download
 from kennisbank.webapp.contexts import search_page, search_url
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.flash import set_notice
@@ -29,7 +30,7 @@ from kennisbank.webapp.pages import (
     selection_page,
 )
 from kennisbank.webapp.qr import qr_svg
-from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
+from kennisbank.webapp.selection import COOKIE, change_selection, read_selection
 from kennisbank.webapp.selection_edit import is_shared, own_selection, restore
 from kennisbank.webapp.templating import render, web_root
 
@@ -196,15 +197,10 @@ def selection_print(request: Request, searcher: SearcherDep, settings: SettingsD
 
 
 @router.api_route("/selectie/collectie.md", methods=["GET", "HEAD"])
-def selection_download(
-    request: Request,
-    searcher: SearcherDep,
-    settings: SettingsDep,
-    titel: str = "",
-    beschrijving: str = "",
-) -> Response:
+def selection_download(request: Request, searcher: SearcherDep, settings: SettingsDep) -> Response:
     page = selection_page(searcher, read_selection(request), settings)
-    text, name = collection_file(page.collection, titel[:200], beschrijving[:600])
+    form = {key: value[:MAX_INTRO] for key, value in request.query_params.items()}
+    text, name = collection_download(page.collection, form)
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",

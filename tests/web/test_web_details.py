@@ -149,3 +149,12 @@ def test_overview_tables_keep_row_labels_in_view_when_scrolled(
         last = scroller.locator("thead th").last.bounding_box()
         assert last["x"] + last["width"] <= box["x"] + box["width"] + 1
     context.close()
+
+
+@pytest.mark.parametrize("date", ["2027-02-30", "12-03-2026", "morgen"])
+def test_a_collection_download_with_a_bad_date_says_so(client: TestClient, date: str) -> None:
+    response = client.get(
+        "/selectie/collectie.md", params={"s": CASE, "titel": "Roadshow", "datum": date}
+    )
+    assert response.status_code == 400
+    assert "bestaat niet" in soup(response).main.get_text()

@@ -7,11 +7,15 @@ left none, because the post edited the visitor's own (empty) cookie list.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from kennisbank.content.loading import load_content
 
 from .helpers import case_slugs
 from .live import new_context
@@ -75,3 +79,49 @@ def test_editing_a_shared_list_offers_the_own_list_back(page: Page, live_url: st
     page.get_by_role("button", name="Ongedaan maken").click()
     page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
     assert listed(page) == [D]
+
+
+# --- Item 5: the collection file from "Mijn selectie" -------------------------------------
+
+
+def test_the_download_form_asks_for_what_a_collection_has(
+    page: Page, live_url: str, content_copy: Path
+) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}")
+    form = page.locator("form.download-form")
+    form.get_by_label("Titel van de collectie").fill("Roadshow Zuid: wonen")
+    form.get_by_label("Beschrijving (optioneel)").fill("Twee voorbeelden voor de avond.")
+    form.get_by_label("Datum van de bijeenkomst (optioneel)").fill("2026-03-12")
+    form.get_by_label("Plaats (optioneel)").fill("Eindhoven, Wijkhuis ‘t Hofke")
+    form.get_by_label("Samengesteld door (optioneel)").fill("Coalitie, regio Zuid")
+    form.get_by_label("Inleiding (optioneel, Markdown)").fill("We beginnen om **19.00 uur**.")
+    title_b = page.locator(f"#r-{B} h2").inner_text()
+    form.get_by_label(title_b, exact=True).fill("Vraag aan de zaal: wie doet dit al?")
+    with page.expect_download() as download:
+        form.get_by_role("button", name="Collectiebestand downloaden").click()
+    name = download.value.suggested_filename
+    assert name == "roadshow-zuid-wonen.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Samengesteld via" not in text
+    (content_copy / "collections" / name).write_text(text, encoding="utf-8")
+    tree = load_content(content_copy)
+    assert tree.errors == [], [p.format() for p in tree.errors]
+    collection = tree.collections["roadshow-zuid-wonen"]
+    assert collection.date == dt.date(2026, 3, 12)  # the event, not the download day
+    assert collection.location == "Eindhoven, Wijkhuis ‘t Hofke"
+    assert collection.curator == "Coalitie, regio Zuid"
+    assert collection.description == "Twee voorbeelden voor de avond."
+    assert [(e.slug, e.note) for e in collection.cases] == [
+        (A, ""),
+        (B, "Vraag aan de zaal: wie doet dit al?"),
+    ]
+    assert collection.body.strip() == "We beginnen om **19.00 uur**."
+
+
+def test_a_download_without_a_date_has_no_date(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}")
+    page.get_by_label("Titel van de collectie").fill("Zonder datum")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Collectiebestand downloaden").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "\ndate:" not in text and "Samengesteld via" not in text
