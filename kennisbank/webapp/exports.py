@@ -1,9 +1,7 @@
-"""Collection exports: a readable Markdown handout, CSV and JSON."""
+"""Collection exports: a readable Markdown handout, CSV, an Excel workbook and JSON."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -29,24 +27,15 @@ def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> R
             media_type="application/json",
             headers=disposition,
         )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["positie", "slug", "titel", "notitie", "samenvatting", "url"])
-        for position, item in enumerate(collection.items, start=1):
-            case = item.case
-            writer.writerow(
-                [
-                    position,
-                    item.slug,
-                    case.title if case else "",
-                    item.note,
-                    case.summary if case else "",
-                    f"{base}/voorbeelden/{item.slug}",
-                ]
-            )
+    if fmt in ("csv", "xlsx"):
+        from kennisbank.webapp import spreadsheet  # it imports this module
+
+        rows = spreadsheet.collection_rows(page, base)
+        if fmt == "xlsx":
+            body = spreadsheet.xlsx_bytes(rows, "Collectie")
+            return Response(body, media_type=spreadsheet.XLSX_TYPE, headers=disposition)
         return Response(
-            buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition
+            spreadsheet.csv_text(rows), media_type="text/csv; charset=utf-8", headers=disposition
         )
     if fmt == "md":
         return Response(
@@ -54,7 +43,7 @@ def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> R
             media_type="text/markdown; charset=utf-8",
             headers=disposition,
         )
-    raise HTTPException(404, "Onbekend exportformaat; kies md, csv of json.")
+    raise HTTPException(404, "Onbekend exportformaat; kies md, csv, xlsx of json.")
 
 
 def markdown_handout(page: CollectionPage, base: str) -> str:

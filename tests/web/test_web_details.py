@@ -158,3 +158,18 @@ def test_a_collection_download_with_a_bad_date_says_so(client: TestClient, date:
     )
     assert response.status_code == 400
     assert "bestaat niet" in soup(response).main.get_text()
+
+
+def test_a_workbook_cell_is_text_even_when_it_looks_like_a_formula() -> None:
+    import io
+
+    import openpyxl
+
+    from kennisbank.webapp.spreadsheet import csv_text, xlsx_bytes
+
+    rows = [["kop"], ['=HYPERLINK("https://evil.example")'], ["-2+3"]]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(rows, "Blad"))).active
+    cells = [row[0] for row in sheet.iter_rows()]
+    assert [c.value for c in cells] == [r[0] for r in rows]
+    assert {c.data_type for c in cells} == {"s"}
+    assert csv_text(rows).splitlines()[1:] == ['"\'=HYPERLINK(""https://evil.example"")"', "'-2+3"]

@@ -424,7 +424,8 @@ def test_collection_page_lists_cases_in_order_with_notes(client: TestClient) -> 
     assert page.select_one(".intro p") is not None
     hrefs = {a["href"] for a in page.select("p.actions a")}
     base = f"/collecties/{ROADSHOW}"
-    assert hrefs == {f"{base}/afdrukken", *(f"{base}/export.{f}" for f in ("md", "csv", "json"))}
+    formats = ("md", "xlsx", "csv", "json")
+    assert hrefs == {f"{base}/afdrukken", *(f"{base}/export.{f}" for f in formats)}
 
 
 def test_print_view_has_cover_notes_and_qr_codes_to_the_public_address(
@@ -482,13 +483,15 @@ def test_collection_markdown_export_has_cases_and_notes_in_order(client: TestCli
 
 def test_collection_csv_export_has_header_and_one_row_per_case(client: TestClient) -> None:
     text = client.get(f"/collecties/{ROADSHOW}/export.csv").text
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["positie", "slug", "titel", "notitie", "samenvatting", "url"]
+    assert text.startswith("\ufeff")  # a BOM: Excel reads the file as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][:5] == ["positie", "slug", "titel", "notitie", "samenvatting"]
+    assert rows[0][-1] == "url"
     entries = collection_entries(ROADSHOW)
     assert len(rows) == 1 + len(entries)
     for position, (row, (slug, note)) in enumerate(zip(rows[1:], entries, strict=True), 1):
         assert row[:4] == [str(position), slug, case_data(slug)["title"], note]
-        assert row[5] == f"{BASE_URL}/voorbeelden/{slug}"
+        assert row[-1] == f"{BASE_URL}/voorbeelden/{slug}"
 
 
 def test_collection_json_export_has_cases_in_order_with_notes(client: TestClient) -> None:
@@ -834,7 +837,7 @@ def test_bulk_exports_carry_the_licence(client: TestClient) -> None:
     response = client.get("/export/cases.csv")
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
     assert sorted(r["slug"] for r in rows) == case_slugs()
     assert {r["licence"] for r in rows} == {"CC BY 4.0"}
     assert all(r["url"] == f"{BASE_URL}/voorbeelden/{r['slug']}" for r in rows)

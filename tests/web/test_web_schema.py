@@ -45,7 +45,7 @@ POSITIVE = GenerationMode.POSITIVE
 NEGATIVE = GenerationMode.NEGATIVE
 
 # (path, generation mode, examples): the four operations with parameters get hundreds of
-# requests; the three without parameters have exactly one possible request each.
+# requests; the ones without parameters have exactly one possible request each.
 RUNS = [
     ("/api/search", POSITIVE, 250),
     ("/api/search", NEGATIVE, 200),
@@ -56,6 +56,7 @@ RUNS = [
     ("/healthz", POSITIVE, 1),
     ("/export/cases.json", POSITIVE, 1),
     ("/export/cases.csv", POSITIVE, 1),
+    ("/export/cases.xlsx", POSITIVE, 1),
 ]
 OPERATIONS = sorted({path for path, _, _ in RUNS})
 REAL_SLUGS = {

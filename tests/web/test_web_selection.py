@@ -7,17 +7,22 @@ left none, because the post edited the visitor's own (empty) cookie list.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from kennisbank.content.loading import load_content
 
-from .helpers import case_slugs
+from .helpers import CONTENT, ROADSHOW, TAXONOMY, case_slugs, collection_entries, front_matter
 from .live import new_context
 
 pytestmark = pytest.mark.browser
@@ -125,3 +130,48 @@ def test_a_download_without_a_date_has_no_date(page: Page, live_url: str) -> Non
         page.get_by_role("button", name="Collectiebestand downloaden").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "\ndate:" not in text and "Samengesteld via" not in text
+
+
+# --- Item 7: spreadsheets -----------------------------------------------------------------
+
+
+def download(page: Page, link: str) -> Path:
+    with page.expect_download() as started:
+        page.locator("footer, main").get_by_role("link", name=link, exact=True).first.click()
+    return Path(started.value.path())
+
+
+def test_the_csv_is_utf8_for_excel_and_names_labels(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/zoeken")
+    data = download(page, "CSV").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    by_slug = {row["slug"]: row for row in rows}
+    case, _ = front_matter(CONTENT / "cases" / "budgetcoach-jonge-gezinnen.md")
+    assert by_slug["budgetcoach-jonge-gezinnen"]["costs"] == case["costs"]  # € and ö intact
+    assert "€" in case["costs"] or "ö" in case["summary"] + case["costs"]
+    labels = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    for row in rows:
+        assert row["regions_label"] == "; ".join(
+            label_of(labels["regions"][r]) for r in row["regions"].split("; ")
+        )
+        assert "-" not in row["principles_label"]  # labels, not ids like veilig-opgroeien
+
+
+def label_of(entry: Any) -> str:
+    return str(entry["label"] if isinstance(entry, dict) else entry)
+
+
+def test_all_cases_and_a_collection_download_as_excel(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/zoeken")
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel").read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert {"slug", "principles_label", "regions_label", "partners_label", "licence"} <= set(header)
+    assert sorted(r[header.index("slug")] for r in rows[1:]) == case_slugs()
+
+    page.goto(f"{live_url}/collecties/{ROADSHOW}")
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel").read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("positie", "slug", "titel", "notitie")
+    assert [(r[1], r[3] or "") for r in rows[1:]] == collection_entries(ROADSHOW)
