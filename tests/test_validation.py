@@ -568,3 +568,20 @@ def test_a_date_that_does_not_exist_is_called_so(
 def test_one_error_is_one_error(content_tree: ContentTreeFactory) -> None:
     tree, _ = load_one(content_tree, valid_case_text(extra_lines=["updated: 2025-02-30"]))
     assert tree.summary() == "1 case, 0 collections, 1 error"
+
+
+@pytest.mark.parametrize(
+    ("extra_lines", "bad_line", "fragment"),
+    [
+        (['contact: "Team Geldzorgen', "year: 2020", 'costs: "geen"'], 7, "afgesloten"),
+        (["themes: [schulden, wonen", "year: 2020"], 7, "afgesloten"),
+        (["themes: [schulden]", " year: 2020"], 8, "inspringen"),
+    ],
+    ids=["unclosed-quote", "unclosed-list", "indented-key"],
+)
+def test_a_yaml_mistake_is_reported_in_dutch_where_it_is(
+    content_tree: ContentTreeFactory, extra_lines: list[str], bad_line: int, fragment: str
+) -> None:
+    """An unclosed quote was reported two lines late, and every YAML message in English."""
+    tree, path = load_one(content_tree, valid_case_text(extra_lines=extra_lines))
+    expect_problem(tree, path, bad_line, "invalid-yaml", fragment)
