@@ -38,6 +38,8 @@ PAGE_TYPES: dict[str, str] = {
         "/zoeken?q=hulp+bij+schulden&regio=drenthe&regio=gelderland&principe=bestaanszekerheid"
     ),
     "zoeken-geen-resultaten": "/zoeken?q=hulp+bij+schulden&regio=zeeland",
+    "zoeken-filter-genoemd": "/zoeken?q=schulden+in+Friesland&regio=atlantis",
+    "zoeken-verwant": "/zoeken?q=buurman",
     "voorbeeld": f"/voorbeelden/{CASE}",
     "collecties": "/collecties",
     "collectie": f"/collecties/{ROADSHOW}",
