@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,7 +90,10 @@ def new(
     except (CaseExistsError, ValueError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"Aangemaakt: {path}")
-    typer.echo("Vul de velden in en controleer met: kennisbank validate")
+    check = "kennisbank validate"
+    if content != Path("content"):
+        check += f" --content {shlex.quote(str(content))}"
+    typer.echo(f"Vul de velden in en controleer met: {check}")
 
 
 @app.command()
@@ -272,6 +276,9 @@ def serve(
     os.environ["KENNISBANK_CONTENT"] = str(content)
     os.environ["KENNISBANK_INDEX"] = str(index)
     os.environ["KENNISBANK_WATCH"] = "true" if watch else "false"
+    # QR codes, the feed and exports name the site's public address; unless one is set,
+    # that is the address this server listens on (not a fixed port 8000).
+    os.environ.setdefault("KENNISBANK_BASE_URL", local_base_url(host, port))
     if watch and workers > 1:
         raise _fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
@@ -314,6 +321,15 @@ def _metrics_dir(workers: int) -> Path | None:
     made = Path(tempfile.mkdtemp(prefix="kennisbank-metrics-"))
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(made)
     return made
+
+
+def local_base_url(host: str, port: int) -> str:
+    """``http://host:port`` for a listening address; a wildcard host is named ``localhost``."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a name for the address, not a bind
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _guard(call: Callable[[], T]) -> T:

@@ -11,10 +11,11 @@ from conftest import ContentTreeFactory, collection_text, valid_case_text
 from typer.testing import CliRunner
 
 from kennisbank.cli import app
+from kennisbank.content.scaffold import TEMPLATE_PROMPTS
 
 runner = CliRunner()
 
-SUMMARY_RE = re.compile(r"^\d+ cases, \d+ collections, \d+ errors(, \d+ warnings)?$")
+SUMMARY_RE = re.compile(r"^\d+ cases?, \d+ collections?, \d+ errors?(, \d+ warnings?)?$")
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def test_validate_valid_content_exits_0_with_summary(content_tree: ContentTreeFa
     )
     result = runner.invoke(app, ["validate", "--content", str(root)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["2 cases, 1 collections, 0 errors"]
+    assert result.output.splitlines() == ["2 cases, 1 collection, 0 errors"]
 
 
 def test_validate_invalid_content_exits_1_with_located_lines(
@@ -51,7 +52,7 @@ def test_validate_invalid_content_exits_1_with_located_lines(
     result = runner.invoke(app, ["validate", "--content", str(root)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[-1] == "3 cases, 1 collections, 3 errors"
+    assert lines[-1] == "3 cases, 1 collection, 3 errors"
     assert SUMMARY_RE.match(lines[-1])
     problems = lines[:-1]
     assert len(problems) == 3
@@ -117,7 +118,7 @@ def test_validate_reads_kennisbank_content_env(content_tree: ContentTreeFactory)
     bad = bad_tree(content_tree)
     result = runner.invoke(app, ["validate"], env={"KENNISBANK_CONTENT": str(good)})
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 cases, 0 collections, 0 errors"]
+    assert result.output.splitlines() == ["1 case, 0 collections, 0 errors"]
     result = runner.invoke(app, ["validate"], env={"KENNISBANK_CONTENT": str(bad)})
     assert result.exit_code == 1
     assert str(bad / "cases" / "fries.md") in result.output
@@ -136,7 +137,7 @@ def test_validate_defaults_to_content_in_the_working_dir(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 cases, 0 collections, 0 errors"]
+    assert result.output.splitlines() == ["1 case, 0 collections, 0 errors"]
 
 
 def test_validate_missing_content_dir_fails(tmp_path: Path) -> None:
@@ -160,6 +161,8 @@ def fill_in(text: str) -> str:
     for old, new in replacements.items():
         assert text.count(old) == 1, old
         text = text.replace(old, new)
+    for number, prompt in enumerate(sorted(TEMPLATE_PROMPTS)):  # and the body's questions
+        text = text.replace(prompt, f"Eigen tekst van de redactie, alinea {number}.")
     return text
 
 
@@ -185,12 +188,16 @@ def test_new_scaffolds_a_case_that_validates_once_filled_in(
     for field in ("summary", "principles", "regions", "partners"):
         line = next(i for i, t in enumerate(lines, start=1) if t.startswith(f"{field}:"))
         assert f"{shown}:{line}: " in result.output, (field, result.output)
-    assert result.output.splitlines()[-1] == "1 cases, 0 collections, 4 errors"
+    assert result.output.splitlines()[-1] == "1 case, 0 collections, 4 errors, 4 warnings"
+    # the template's questions in the body are flagged at their own lines
+    for prompt in TEMPLATE_PROMPTS:
+        line = lines.index(prompt) + 1
+        assert f"{shown}:{line}: waarschuwing: de vraag uit het sjabloon" in result.output
 
     path.write_text(fill_in(text), encoding="utf-8")
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 cases, 0 collections, 0 errors"]
+    assert result.output.splitlines() == ["1 case, 0 collections, 0 errors"]
 
 
 def test_new_with_content_option_and_env(content_tree: ContentTreeFactory) -> None:
@@ -199,6 +206,8 @@ def test_new_with_content_option_and_env(content_tree: ContentTreeFactory) -> No
     result = runner.invoke(app, ["new", "Fryslân: samen aan tafel", "--content", str(first)])
     assert result.exit_code == 0, result.output
     assert (first / "cases" / "fryslan-samen-aan-tafel.md").is_file()
+    # the suggested check names the same folder, so it checks the new file
+    assert f"kennisbank validate --content {first}" in result.output
     result = runner.invoke(
         app, ["new", "Nog een voorbeeld"], env={"KENNISBANK_CONTENT": str(second)}
     )

@@ -49,7 +49,7 @@ def test_valid_case_has_no_problems(content_tree: ContentTreeFactory) -> None:
     tree, _ = load_one(content_tree, valid_case_text())
     assert tree.problems == []
     assert list(tree.cases) == ["budgetcoach"]
-    assert tree.summary() == "1 cases, 0 collections, 0 errors"
+    assert tree.summary() == "1 case, 0 collections, 0 errors"
 
 
 def test_bundled_content_validates_without_errors() -> None:
@@ -420,7 +420,7 @@ def test_stale_review_by_is_a_warning(content_tree: ContentTreeFactory) -> None:
     expect_problem(tree, path, 7, "stale", stale.isoformat(), severity="warning")
     assert tree.errors == []
     assert "budgetcoach" in tree.cases
-    assert tree.summary() == "1 cases, 0 collections, 0 errors, 1 warnings"
+    assert tree.summary() == "1 case, 0 collections, 0 errors, 1 warning"
 
     current, _ = load_one(content_tree, valid_case_text(review_by=TODAY))
     assert current.problems == []
@@ -445,7 +445,7 @@ def test_warnings_do_not_make_validate_fail(content_tree: ContentTreeFactory) ->
     assert result.exit_code == 0, result.output
     assert f"{path}:7: waarschuwing: review_by 2020-01-01 is verstreken" in result.output
     assert f"{path}:9: waarschuwing: aanbevolen secties ontbreken" in result.output
-    assert result.output.splitlines()[-1] == "1 cases, 0 collections, 0 errors, 2 warnings"
+    assert result.output.splitlines()[-1] == "1 case, 0 collections, 0 errors, 2 warnings"
 
 
 # --- the whole tree in one run --------------------------------------------------------------
@@ -471,7 +471,7 @@ def test_every_error_in_the_tree_is_reported_in_one_run(content_tree: ContentTre
     expect_problem(tree, cases / "D_naam.md", None, "invalid-slug")
     expect_problem(tree, root / "collections" / "roadshow.md", 5, "unknown-case")
     assert len(tree.errors) == 6
-    assert tree.summary() == "5 cases, 1 collections, 6 errors"
+    assert tree.summary() == "5 cases, 1 collection, 6 errors"
     assert list(tree.cases) == ["budgetcoach"]
 
     result = CliRunner().invoke(app, ["validate", "--content", str(root)])
@@ -553,3 +553,35 @@ def test_non_string_key_is_reported_at_its_line_in_dutch(content_tree: ContentTr
     printed = tree.errors[0].format()
     assert printed.startswith(f"{path}:7: "), printed
     assert "Keys should be strings" not in printed
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2027-13-01", "2026-04-31"])
+def test_a_date_that_does_not_exist_is_called_so(
+    content_tree: ContentTreeFactory, value: str
+) -> None:
+    """It is in JJJJ-MM-DD form; the editor needs to hear that the day does not exist."""
+    tree, path = load_one(content_tree, valid_case_text(extra_lines=[f"updated: {value}"]))
+    problem = expect_problem(tree, path, 7, "date-impossible", value, "bestaat niet")
+    assert "JJJJ-MM-DD" not in problem.message
+
+
+def test_one_error_is_one_error(content_tree: ContentTreeFactory) -> None:
+    tree, _ = load_one(content_tree, valid_case_text(extra_lines=["updated: 2025-02-30"]))
+    assert tree.summary() == "1 case, 0 collections, 1 error"
+
+
+@pytest.mark.parametrize(
+    ("extra_lines", "bad_line", "fragment"),
+    [
+        (['contact: "Team Geldzorgen', "year: 2020", 'costs: "geen"'], 7, "afgesloten"),
+        (["themes: [schulden, wonen", "year: 2020"], 7, "afgesloten"),
+        (["themes: [schulden]", " year: 2020"], 8, "inspringen"),
+    ],
+    ids=["unclosed-quote", "unclosed-list", "indented-key"],
+)
+def test_a_yaml_mistake_is_reported_in_dutch_where_it_is(
+    content_tree: ContentTreeFactory, extra_lines: list[str], bad_line: int, fragment: str
+) -> None:
+    """An unclosed quote was reported two lines late, and every YAML message in English."""
+    tree, path = load_one(content_tree, valid_case_text(extra_lines=extra_lines))
+    expect_problem(tree, path, bad_line, "invalid-yaml", fragment)

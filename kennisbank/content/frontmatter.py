@@ -191,13 +191,61 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[Pat
     return data, value_lines
 
 
+OPENED_CONTEXTS = (
+    "while scanning a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+)
+# libyaml's English, said in Dutch with what to check (the original follows in brackets).
+YAML_REASONS = {
+    "did not find expected key": "hier verwachtte ik een veldnaam; controleer het inspringen "
+    "(de spaties vooraan) van deze regel",
+    "mapping values are not allowed": "een dubbele punt waar die niet mag; zet tekst met ':' "
+    "tussen aanhalingstekens, of controleer het inspringen",
+    "did not find expected '-' indicator": "hier verwachtte ik een lijstregel ('- ...'); "
+    "controleer het inspringen",
+    "that cannot start any token": "een teken waarmee geen waarde mag beginnen (een tab? "
+    "gebruik spaties om in te springen)",
+}
+
+
+def _unclosed_quote(text: str, upto: int) -> int | None:
+    """The first line (0-based) before ``upto`` with an odd number of double quotes."""
+    for number, line in enumerate(text.splitlines()[:upto]):
+        if (line.count('"') - line.count('\\"')) % 2:
+            return number
+    return None
+
+
+def _dutch_reason(reason: str, opened: bool) -> str:
+    """The parser's reason in Dutch where we know it, the original kept for searching."""
+    if opened:
+        return (
+            "hier begint een tekst of lijst die niet wordt afgesloten: ontbreekt een "
+            f"aanhalingsteken, ']' of '}}'? ({reason})"
+        )
+    for english, dutch in YAML_REASONS.items():
+        if english in reason:
+            return f"{dutch} ({reason})"
+    return reason
+
+
 def _yaml_failure(exc: yaml.YAMLError, text: str, shown: str, first_line: int) -> ParseFailure:
     """The parser's own message at the parser's own line."""
     line: int | None = None
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else None
-        reason = exc.problem or exc.context or "onbekende fout"
+        # An unclosed quote or bracket is found where the file ends or the next key starts,
+        # lines later; the place to fix is where it was opened (the context's mark).
+        opened = (exc.context or "").startswith(OPENED_CONTEXTS)
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+        reason = _dutch_reason(exc.problem or exc.context or "onbekende fout", opened)
+        unclosed = _unclosed_quote(text, mark.line) if mark is not None else None
+        if unclosed is not None and not opened:
+            # a quote left open swallows the next lines; the parser stops lines later
+            line = unclosed + first_line
+            reason = _dutch_reason(exc.problem or "", True)
+        else:
+            line = mark.line + first_line if mark is not None else None
     elif isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + first_line
         reason = f"teken {exc.character!r} is niet toegestaan"

@@ -45,13 +45,21 @@ class ContentTree:
         return [p for p in self.problems if p.severity == "warning"]
 
     def summary(self) -> str:
-        """The one-line verdict, e.g. ``48 cases, 3 collections, 0 errors``."""
-        line = (
-            f"{self.case_files} cases, {self.collection_files} collections, "
-            f"{len(self.errors)} errors"
+        """The one-line verdict, e.g. ``48 cases, 3 collections, 0 errors`` or ``1 error``.
+
+        Scripts match this line, so it is English with regular plurals:
+        ``\\d+ cases?, \\d+ collections?, \\d+ errors?(, \\d+ warnings?)?``.
+        """
+        line = ", ".join(
+            counted(n, noun)
+            for n, noun in (
+                (self.case_files, "case"),
+                (self.collection_files, "collection"),
+                (len(self.errors), "error"),
+            )
         )
         if self.warnings:
-            line += f", {len(self.warnings)} warnings"
+            line += ", " + counted(len(self.warnings), "warning")
         return line
 
     def require_valid(self) -> ContentTree:
@@ -192,3 +200,8 @@ def _load_collections(tree: ContentTree, directory: Path) -> None:
         tree.problems += reference_problems
         if not reference_problems:
             tree.collections[collection.slug] = collection
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: a count with its noun in the singular only for one."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -65,6 +65,15 @@ Wat zou je een andere wijk of gemeente aanraden die hiermee wil beginnen?
 """
 
 
+# The body's prompts, which an editor replaces with their own text; validate warns about
+# any that are left (they read like real text, so a reviewer easily misses them).
+TEMPLATE_PROMPTS = frozenset(
+    line.strip()
+    for line in TEMPLATE.rsplit("---\n", 1)[1].splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
 class CaseExistsError(FileExistsError):
     """The target file already exists; ``new`` never overwrites an editor's work."""
 

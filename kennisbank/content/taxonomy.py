@@ -33,6 +33,8 @@ class Term(BaseModel):
     id: str
     label: str
     description: str = ""
+    # Other words people use for it ("Friesland" for Fryslân): searched like the label.
+    synonyms: list[str] = []
 
 
 class Taxonomy(BaseModel):
@@ -51,6 +53,13 @@ class Taxonomy(BaseModel):
 
     def labels(self, vocabulary: str) -> dict[str, str]:
         return {term.id: term.label for term in self.vocabularies.get(vocabulary, [])}
+
+    def words(self, vocabulary: str, term_id: str) -> list[str]:
+        """The label and synonyms of an id: what a searcher may type for it."""
+        for term in self.vocabularies.get(vocabulary, []):
+            if term.id == term_id:
+                return [term.label, *term.synonyms]
+        return []
 
     def closest(self, vocabulary: str, value: str, limit: int = 3) -> list[str]:
         """Valid ids nearest to a wrong one, matching ids and (folded) labels alike."""
@@ -147,12 +156,16 @@ def _parse_vocabulary(
         elif (
             isinstance(value, dict)
             and isinstance(value.get("label"), str)
-            and set(value) <= {"label", "description"}
+            and set(value) <= {"label", "description", "synonyms"}
+            and _is_word_list(value.get("synonyms", []))
         ):
             description = value.get("description", "")
             terms.append(
                 Term(
-                    id=key, label=value["label"].strip(), description=str(description or "").strip()
+                    id=key,
+                    label=value["label"].strip(),
+                    description=str(description or "").strip(),
+                    synonyms=[w.strip() for w in value.get("synonyms") or [] if w.strip()],
                 )
             )
         else:
@@ -162,7 +175,14 @@ def _parse_vocabulary(
                     line=term_line,
                     code="taxonomy-label",
                     message=f"'{name}.{key}' heeft een label nodig: een tekst, "
-                    "of {label: ..., description: ...}",
+                    "of {label: ..., description: ..., synonyms: [...]}",
                 )
             )
     return terms
+
+
+def _is_word_list(value: Any) -> bool:
+    """``synonyms`` is absent, empty or a list of texts."""
+    return value is None or (
+        isinstance(value, list) and all(isinstance(w, str) and len(w) <= 80 for w in value)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +145,25 @@ def _translate(error: Any, document: Document, shown: str, model: type[BaseModel
         message = f"veldnaam '{loc[-1]}' moet tekst zijn, bijvoorbeeld 'title'"
     elif kind == "too_short":
         message = f"'{name}' moet minstens één waarde bevatten"
+    elif kind == "date_from_datetime_parsing" or (kind == "date_format" and _impossible(value)):
+        message = f"'{name}': de datum {value} bestaat niet"
+        kind = "date-impossible"
     elif kind in _TYPE_NAMES:
         message = f"'{name}' moet {_TYPE_NAMES[kind]} zijn, niet {_describe(value)}"
     else:
         message = f"'{name}': {error['msg']}"
     return Problem(path=shown, line=line, code=kind.replace("_", "-"), message=message)
+
+
+def _impossible(value: Any) -> bool:
+    """A JJJJ-MM-DD text that names no day, such as 2027-02-30 (the format is right)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return False
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return True
+    return False
 
 
 def _owning_model(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
@@ -232,6 +247,7 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
                 "controleer het voorbeeld en zet een nieuwe datum",
             )
         )
+    warnings += _leftover_prompts(document, shown)
     missing = missing_recommended(document.body)
     if missing:
         names = ", ".join(f"'## {name}'" for name in missing)
@@ -245,3 +261,21 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
             )
         )
     return warnings
+
+
+def _leftover_prompts(document: Document, shown: str) -> list[Problem]:
+    """A question from ``kennisbank new``'s template still in the body, at its line."""
+    from kennisbank.content.scaffold import TEMPLATE_PROMPTS  # scaffold imports loading
+
+    return [
+        Problem(
+            path=shown,
+            line=document.body_line + number,
+            code="template-prompt",
+            severity="warning",
+            message=f"de vraag uit het sjabloon staat er nog: '{line.strip()[:60]}'; "
+            "vervang die door jullie eigen tekst",
+        )
+        for number, line in enumerate(document.body.splitlines())
+        if line.strip() in TEMPLATE_PROMPTS
+    ]

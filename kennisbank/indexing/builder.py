@@ -218,7 +218,9 @@ class _Build:
             hashes: list[str] = []
             owners: list[int] = []
             items = [(tree.cases[slug], case_passages(tree.cases[slug])) for slug in changed]
-            for (_, passages), (case_id, ids) in zip(items, insert_cases(db, items), strict=True):
+            for (_, passages), (case_id, ids) in zip(
+                items, insert_cases(db, items, tree.taxonomy), strict=True
+            ):
                 new_ids += ids
                 texts += [p.embed_text for p in passages]
                 hashes += [p.text_hash for p in passages]

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from kennisbank.indexing.layout import MANIFEST_FILE, VERSIONS_DIR
 
-FORMAT_VERSION = 3  # 2: BM25F term postings (case_terms, vocab); 3: snippet marks per passage
+# 2: BM25F term postings (case_terms, vocab); 3: snippet marks per passage;
+# 4: taxonomy labels and synonyms as words of the cases they tag
+FORMAT_VERSION = 4
 
 
 class IndexUnavailable(Exception):

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from kennisbank.content.models import Case, Collection
-from kennisbank.content.taxonomy import FACET_FIELDS
+from kennisbank.content.taxonomy import FACET_FIELDS, Taxonomy
 from kennisbank.indexing.passages import Passage
 from kennisbank.text.analysis import analyze
 from kennisbank.text.marks import passage_marks
@@ -116,7 +116,9 @@ def delete_case(db: sqlite_utils.Database, case_id: int) -> list[int]:
 
 
 def insert_cases(
-    db: sqlite_utils.Database, items: list[tuple[Case, list[Passage]]]
+    db: sqlite_utils.Database,
+    items: list[tuple[Case, list[Passage]]],
+    taxonomy: Taxonomy | None = None,
 ) -> list[tuple[int, list[int]]]:
     """Store cases with their facets, passages and FTS rows in a few bulk inserts.
 
@@ -155,7 +157,7 @@ def insert_cases(
             for field in FACET_FIELDS
             for value in getattr(case, field)
         ]
-        columns = fts_columns(case, passages)
+        columns = fts_columns(case, passages, taxonomy)
         fts_rows.append((case_id, *columns))
         term_rows.append((case_id, *vocabulary.weighted_terms(columns)))
         ids = list(range(next_passage, next_passage + len(passages)))
@@ -229,9 +231,21 @@ def passage_terms(passage: Passage) -> set[str]:
     return {*stems, *parts}
 
 
-def fts_columns(case: Case, passages: list[Passage]) -> tuple[str, ...]:
-    """Analysed text per FTS column; compound parts of every field go to ``parts``."""
-    tags = " ".join([*case.themes, *case.target_groups, *case.places, *case.organisations])
+def fts_columns(
+    case: Case, passages: list[Passage], taxonomy: Taxonomy | None = None
+) -> tuple[str, ...]:
+    """Analysed text per FTS column; compound parts of every field go to ``parts``.
+
+    The ``tags`` column also holds the labels and synonyms of the taxonomy ids a case is
+    tagged with, so "Utrecht" or "Friesland" finds the cases of that province even when
+    their text never names it.
+    """
+    words = [*case.themes, *case.target_groups, *case.places, *case.organisations]
+    if taxonomy is not None:
+        for field, vocabulary in FACET_FIELDS.items():
+            for term_id in getattr(case, field):
+                words += taxonomy.words(vocabulary, term_id)
+    tags = " ".join(words)
     body = " ".join(p.text for p in passages[1:])
     columns: list[str] = []
     parts: list[str] = []

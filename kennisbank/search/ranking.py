@@ -36,6 +36,12 @@ class RankingConfig(BaseModel):
     max_term_share: float = Field(default=0.5, gt=0, le=1)
     # Score of a case: best passage plus this share of its second best.
     second_passage: float = Field(default=0.0, ge=0, le=1)
+    # A query no case matches by keyword or closeness still shows this many cases nearest
+    # in meaning ("closest by meaning"), if their cosine clears ``fallback_floor``: below it
+    # (USE: gibberish such as "xyzzy" reaches 0.04-0.08, "buurman" 0.13) nothing is shown.
+    # Both depend on the embedder: re-measure them when it changes.
+    fallback_size: int = Field(default=5, ge=0, le=50)
+    fallback_floor: float = Field(default=0.1, ge=-1, le=1)
 
 
 # The knobs that depend on the embedder's cosine scale, per embedder name (the manifest's).
@@ -44,7 +50,15 @@ class RankingConfig(BaseModel):
 # Values come from the flat region of bench/tune_ranking.py's grid (docs/search-quality.md).
 EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
     "use-multilingual": {"semantic_floor": 0.2, "alpha": 0.7, "semantic_relative": 0.65},
-    "multilingual-e5-small": {"semantic_floor": 0.8, "alpha": 0.9, "semantic_relative": 0.9},
+    # e5's fallback floor sits above what gibberish reaches: 50 random strings and keyboard
+    # mashes against the fixture passages had a best cosine of 0.78-0.82 (real single
+    # words 0.80-0.87), so under e5 only a clearly close case is offered "by meaning".
+    "multilingual-e5-small": {
+        "semantic_floor": 0.8,
+        "alpha": 0.9,
+        "semantic_relative": 0.9,
+        "fallback_floor": 0.825,
+    },
 }
 
 

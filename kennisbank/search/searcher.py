@@ -46,6 +46,7 @@ from kennisbank.indexing.store import open_readonly
 from kennisbank.indexing.vectors import VectorIndex
 from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
+from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
@@ -101,6 +102,9 @@ class SearchResult(BaseModel):
     # Cosine of the closest passage of any case the filters allow (None without a semantic
     # side): the raw semantic score, on the scale of ``RankingConfig.semantic_floor``.
     best_similarity: float | None = None
+    # True when no case matched the query's words and the results are the closest cases
+    # by meaning instead (the page says so); not part of the JSON contract.
+    by_meaning: bool = False
 
 
 def clean_query(text: str) -> str:
@@ -242,6 +246,11 @@ class Searcher:
             similarity: dict[int, float] = {}
         else:
             matched, order, scores, similarity = self._rank(query, params.mode, allowed, trace)
+        by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
+        if by_meaning:  # a word no case uses: offer the closest cases by meaning instead
+            semantic, _, similarity = self._semantic(query, None, trace)
+            matched, order, scores = closest_by_meaning(semantic, allowed, self.ranking)
+            by_meaning = bool(matched.any())
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
         took = time.perf_counter() - started
@@ -260,6 +269,7 @@ class Searcher:
                 cache_hit=trace.cache_hit,
             ),
             best_similarity=trace.best_similarity,
+            by_meaning=by_meaning,
         )
 
     def _rank(

@@ -18,6 +18,7 @@ from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
 from kennisbank.webapp import api_docs, routes_api, routes_pages
 from kennisbank.webapp.headers import HeadersMiddleware
+from kennisbank.webapp.messages import http_detail, validation_message
 from kennisbank.webapp.metrics import Metrics, install_metrics
 from kennisbank.webapp.search_log import SearchLog
 from kennisbank.webapp.security import add_security_headers, slash_redirect
@@ -94,11 +95,11 @@ def _install_handlers(app: FastAPI) -> None:
             return redirect
         if _wants_json(request):
             return JSONResponse(
-                {"detail": exc.detail},
+                {"detail": http_detail(exc.detail)},
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        return _error_page(request, exc.status_code, str(exc.detail))
+        return _error_page(request, exc.status_code, str(http_detail(exc.detail)))
 
     @app.exception_handler(IndexUnavailable)
     async def index_unavailable(request: Request, exc: IndexUnavailable) -> Response:
@@ -125,7 +126,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+            {"loc": list(e.get("loc", ())), "msg": validation_message(e), "type": e.get("type")}
             for e in exc.errors()
         ]
         if _wants_json(request):

@@ -16,6 +16,7 @@ from kennisbank.content.taxonomy import Taxonomy
 from kennisbank.search.catalog import CaseRecord, CollectionRecord
 from kennisbank.search.output import search_json
 from kennisbank.search.searcher import FILTERS, Searcher, SearchHit, SearchParams, SearchResult
+from kennisbank.search.suggest import named_filters
 
 # HTML query parameters are Dutch; the API's are the English contract names.
 HTML_PARAMS: dict[str, str] = {"principle": "principe", "region": "regio", "partner": "partner"}
@@ -48,6 +49,15 @@ class ActiveFilter(BaseModel):
     remove_url: str
 
 
+class SuggestedFilter(BaseModel):
+    """A filter the query names ("Utrecht"), offered as a one-click chip."""
+
+    facet: str
+    id: str
+    label: str
+    url: str  # the search with this filter added
+
+
 class Pagination(BaseModel):
     page: int
     pages: int
@@ -65,6 +75,7 @@ class SearchPage(BaseModel):
     pagination: Pagination
     clear_filters_url: str
     labels: dict[str, dict[str, str]]
+    suggested: list[SuggestedFilter] = []
 
     def api_json(self) -> dict[str, Any]:
         """The contract's JSON: ``search --json`` plus facets, and the index version."""
@@ -186,7 +197,19 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
         previous_url=urls.url(page - 1) if page > 1 else None,
         next_url=urls.url(page + 1) if page < pages else None,
     )
+    suggested = [
+        SuggestedFilter(
+            facet=FACET_TITLES[name],
+            id=value,
+            label=labels[name].get(value, value),
+            url=search_url(params, replace={name: [*filters[name], value]}),
+        )
+        for name, values in named_filters(searcher.taxonomy, params.query).items()
+        for value in values
+        if value not in filters[name]
+    ]
     return SearchPage(
+        suggested=suggested,
         params=params,
         result=result,
         groups=groups,

@@ -32,14 +32,18 @@ def csv_cell(value: Any) -> str:
     return text
 
 
+BOM = "\ufeff"  # without it Excel reads UTF-8 in the local code page: "coÃ¶rdinatie"
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A whole CSV document; every cell, the header's too, passes ``csv_cell``."""
+    """A whole CSV document with a byte order mark; every cell, the header's too, passes
+    ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([csv_cell(name) for name in header])
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
-    return buffer.getvalue()
+    return BOM + buffer.getvalue()
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:

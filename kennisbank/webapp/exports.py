@@ -1,4 +1,4 @@
-"""Collection exports: a readable Markdown handout, CSV and JSON."""
+"""Collection exports: a readable Markdown handout, CSV, an Excel workbook and JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from kennisbank.search.catalog import CaseRecord
 from kennisbank.webapp.contexts import CollectionPage
-from kennisbank.webapp.csv_export import csv_response
 from kennisbank.webapp.settings import Settings
 
 COLLECTION_CSV_HEADER = ("positie", "slug", "titel", "notitie", "samenvatting", "url")
@@ -30,26 +29,23 @@ def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> R
             media_type="application/json",
             headers=disposition,
         )
-    if fmt == "csv":
-        rows = (
-            [
-                position,
-                item.slug,
-                item.case.title if item.case else "",
-                item.note,
-                item.case.summary if item.case else "",
-                f"{base}/voorbeelden/{item.slug}",
-            ]
-            for position, item in enumerate(collection.items, start=1)
+    if fmt in ("csv", "xlsx"):
+        from kennisbank.webapp import spreadsheet  # it imports this module
+
+        rows = spreadsheet.collection_rows(page, base)
+        if fmt == "xlsx":
+            body = spreadsheet.xlsx_bytes(rows, "Collectie")
+            return Response(body, media_type=spreadsheet.XLSX_TYPE, headers=disposition)
+        return Response(
+            spreadsheet.csv_text(rows), media_type="text/csv; charset=utf-8", headers=disposition
         )
-        return csv_response(COLLECTION_CSV_HEADER, rows, name)
     if fmt == "md":
         return Response(
             markdown_handout(page, base),
             media_type="text/markdown; charset=utf-8",
             headers=disposition,
         )
-    raise HTTPException(404, "Onbekend exportformaat; kies md, csv of json.")
+    raise HTTPException(404, "Onbekend exportformaat; kies md, csv, xlsx of json.")
 
 
 def markdown_handout(page: CollectionPage, base: str) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from kennisbank.search.catalog import count_cases, list_cases
 from kennisbank.search.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
+from kennisbank.webapp import spreadsheet
 from kennisbank.webapp.api_models import (
     CaseDetail,
     CasesExport,
@@ -19,12 +20,12 @@ from kennisbank.webapp.api_models import (
     Health,
     SearchResponse,
 )
-from kennisbank.webapp.contexts import search_api_json
-from kennisbank.webapp.csv_export import csv_response
+from kennisbank.webapp.contexts import search_api_json, taxonomy_labels
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.exports import case_json, collection_json
 from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import case_page, collection_page
+from kennisbank.webapp.settings import Settings
 
 
 class Problem(BaseModel):
@@ -42,24 +43,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 router = APIRouter(responses=UNAVAILABLE)
 
 IdList = Annotated[list[str], Query(max_length=50)]
-EXPORT_FIELDS = (
-    "slug",
-    "title",
-    "summary",
-    "principles",
-    "regions",
-    "places",
-    "partners",
-    "themes",
-    "organisations",
-    "target_groups",
-    "year",
-    "evidence",
-    "costs",
-    "contact",
-    "updated",
-    "url",
-)
 
 
 def check_ids(searcher: Searcher, **selected: list[str]) -> None:
@@ -187,8 +170,31 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
     responses={200: {"content": {"text/csv": {}}, "description": "CSV met licentieveld."}},
 )
 def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
-    """Alle voorbeelden als CSV (download); lijsten gescheiden door '; '."""
+    """Alle voorbeelden als CSV (download, UTF-8 met BOM); lijsten gescheiden door '; ',
+    naast elke id-kolom de labels."""
+    return Response(
+        spreadsheet.csv_text(_case_rows(searcher, settings)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.csv"'},
+    )
+
+
+@router.get(
+    "/export/cases.xlsx",
+    tags=["export"],
+    response_class=Response,
+    responses={200: {"content": {spreadsheet.XLSX_TYPE: {}}, "description": "Excel-bestand."}},
+)
+def export_xlsx(searcher: SearcherDep, settings: SettingsDep) -> Response:
+    """Alle voorbeelden als Excel-werkmap (download), met dezelfde kolommen als de CSV."""
+    return Response(
+        spreadsheet.xlsx_bytes(_case_rows(searcher, settings), "Voorbeelden"),
+        media_type=spreadsheet.XLSX_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="kennisbank-voorbeelden.xlsx"'},
+    )
+
+
+def _case_rows(searcher: Searcher, settings: Settings) -> list[list[str]]:
     cases = list_cases(searcher.conn, 0, len(searcher.slugs) or 1)
-    records = (case_json(case, settings.base_url) for case in cases)
-    rows = ([*(row.get(f) for f in EXPORT_FIELDS), settings.licence] for row in records)
-    return csv_response([*EXPORT_FIELDS, "licence"], rows, "kennisbank-voorbeelden.csv")
+    labels = taxonomy_labels(searcher.taxonomy)
+    return spreadsheet.case_rows(cases, labels, settings.base_url, settings.licence)

@@ -6,14 +6,24 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
+from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
 from kennisbank.webapp import exports, params
-from kennisbank.webapp.contexts import search_page
+from kennisbank.webapp.collection_download import MAX_INTRO, collection_download
+from kennisbank.webapp.contexts import search_page, search_url
 from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
+from kennisbank.webapp.flash import set_notice
+from kennisbank.webapp.navigation import search_referrer, unknown_filters
 from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import (
     case_page,
@@ -24,8 +34,9 @@ from kennisbank.webapp.pages import (
 )
 from kennisbank.webapp.qr import qr_svg
 from kennisbank.webapp.security import serves_https
-from kennisbank.webapp.selection import COOKIE, change_selection, collection_file, read_selection
-from kennisbank.webapp.templating import render
+from kennisbank.webapp.selection import COOKIE, change_selection, read_selection
+from kennisbank.webapp.selection_edit import is_shared, own_selection, restore
+from kennisbank.webapp.templating import render, web_root
 
 router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Query()]
@@ -42,12 +53,13 @@ def search(
     regio: Many = [],
     partner: Many = [],
     pagina: str = "1",
-) -> HTMLResponse:
+) -> Response:
     chosen = {"principle": principe, "region": regio, "partner": partner}
     filters = {
         name: params.known_ids(values, searcher.taxonomy.ids(FILTERS[name]))
         for name, values in chosen.items()
     }
+    ignored = unknown_filters(chosen, filters)
     page = params.page_number(pagina)
     search_params = SearchParams(
         query=clean_query(q),
@@ -57,7 +69,15 @@ def search(
     )
     started = time.perf_counter()
     context = search_page(searcher, search_params)
-    response = render(request, "search.html", {"page": context, "title": _search_title(context)})
+    if context.pagination.page > context.pagination.pages:
+        # pagina=99 of 2: the last page, not "Pagina 99 van 2" above no results
+        last = search_url(search_params, context.pagination.pages)
+        return RedirectResponse(last, status_code=302)
+    response = render(
+        request,
+        "search.html",
+        {"page": context, "title": _search_title(context), "ignored": ignored},
+    )
     record_search(request, search_params, context.result, "html", started)
     return response
 
@@ -71,7 +91,11 @@ def _search_title(page: Any) -> str:
 @router.api_route("/voorbeelden/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def case(request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     page = case_page(searcher, slug, settings)
-    return render(request, "case.html", {"page": page, "title": page.case.title})
+    return render(
+        request,
+        "case.html",
+        {"page": page, "title": page.case.title, "search_back": search_referrer(request)},
+    )
 
 
 @router.api_route("/collecties", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -119,16 +143,22 @@ def selection(request: Request, searcher: SearcherDep, settings: SettingsDep) ->
     page = selection_page(searcher, slugs, settings)
     query = "&".join(f"s={s}" for s in slugs)
     share = f"/selectie?{query}" if slugs else ""
-    # The print view of a shared link prints that link's cases (rebuilt from the parsed
-    # slugs: the raw query string could be 64 KB of anything).
-    shared = slugs and request.query_params.getlist("s")
-    context = {
-        "page": page,
-        "title": "Mijn selectie",
-        "share_url": share,
-        "print_url": "/selectie/afdrukken" + (f"?{query}" if shared else ""),
-    }
-    return render(request, "selection.html", context)
+    shared = is_shared(request)
+    return render(
+        request,
+        "selection.html",
+        {
+            "page": page,
+            "title": "Gedeelde selectie" if shared else "Mijn selectie",
+            "share_url": share,
+            "shared": shared,
+            # an edit of a shared list posts to that list's own address
+            "action": share if shared else "/selectie",
+            # the print view of a shared link prints that link's cases (rebuilt from the
+            # parsed slugs: the raw query string could be 64 KB of anything)
+            "print_url": "/selectie/afdrukken" + (f"?{query}" if shared and slugs else ""),
+        },
+    )
 
 
 @router.post("/selectie")
@@ -138,9 +168,27 @@ def change(
     actie: Annotated[str, Form()] = "toevoegen",
     slug: Annotated[str, Form()] = "",
     terug: Annotated[str, Form()] = "/selectie",
+    vorige: Annotated[list[str], Form()] = [],
 ) -> Response:
-    slugs = change_selection(read_selection(request), actie, slug)
-    response = RedirectResponse(params.safe_back_target(terug), status_code=303)
+    # On a shared link (``POST /selectie?s=A&s=B``) the edit applies to that list, which
+    # then becomes the visitor's own selection; "herstellen" undoes emptying or replacing.
+    before = read_selection(request)
+    own = own_selection(request)
+    slugs = restore(vorige) if actie == "herstellen" else change_selection(before, actie, slug)
+    if "application/json" in request.headers.get("accept", ""):
+        # the page's script (static/selection.js) changes the selection in place
+        response: Response = JSONResponse(
+            {"slug": slug, "selected": slug in slugs, "count": len(slugs)}
+        )
+    else:
+        target = params.safe_back_target(terug)
+        response = RedirectResponse(_back_to_result(target, slug), status_code=303)
+        if actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
+            set_notice(response, KINDS_BY_ACTION[actie], [slug])
+        elif actie == "leegmaken" and before:
+            set_notice(response, "leeggemaakt", before)
+        elif is_shared(request) and own and own != slugs:
+            set_notice(response, "vervangen", own)
     response.set_cookie(
         COOKIE,
         ",".join(slugs),
@@ -152,25 +200,25 @@ def change(
     return response
 
 
+KINDS_BY_ACTION = {"toevoegen": "toegevoegd", "verwijderen": "verwijderd"}
+
+
+def _back_to_result(target: str, slug: str) -> str:
+    """The page the form came from, at the changed case (``#r-<slug>``), not at its top."""
+    target = target.split("#", 1)[0]
+    return f"{target}#r-{slug}" if is_valid_slug(slug) else target
+
+
 @router.api_route("/selectie/afdrukken", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def selection_print(request: Request, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     return _print(request, selection_page(searcher, read_selection(request), settings), settings)
 
 
 @router.api_route("/selectie/collectie.md", methods=["GET", "HEAD"])
-def selection_download(
-    request: Request,
-    searcher: SearcherDep,
-    settings: SettingsDep,
-    titel: str = "",
-    beschrijving: str = "",
-) -> Response:
+def selection_download(request: Request, searcher: SearcherDep, settings: SettingsDep) -> Response:
     page = selection_page(searcher, read_selection(request), settings)
-    text, name = collection_file(
-        page.collection,
-        params.bounded_text(titel, params.MAX_TITLE_CHARS),
-        params.bounded_text(beschrijving, params.MAX_DESCRIPTION_CHARS),
-    )
+    form = {key: value[:MAX_INTRO] for key, value in request.query_params.items()}
+    text, name = collection_download(page.collection, form)
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",
@@ -191,6 +239,15 @@ def coverage_page(request: Request, searcher: SearcherDep, principe: str = "") -
                 ("Uitgangspunt per soort partner", overview(searcher, "partners")),
             ],
         },
+    )
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"])
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the site's icon."""
+    icon = web_root() / "static" / "favicon.svg"
+    return FileResponse(
+        icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
     )
 
 

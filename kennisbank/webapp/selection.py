@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-import yaml
 from fastapi import Request
 
-from kennisbank.content.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify
-from kennisbank.search.catalog import CollectionRecord
+from kennisbank.content.slugs import MAX_SLUG_LENGTH, is_valid_slug
 
 COOKIE = "selectie"
 MAX_ITEMS = 60
@@ -69,21 +66,3 @@ def change_selection(current: list[str], action: str, slug: str) -> list[str]:
             current = [*current[: i - 1], slug, current[i - 1], *current[i + 1 :]]
         return current
     return current if slug in current else [*current, slug][:MAX_ITEMS]
-
-
-def collection_file(
-    selection: CollectionRecord, title: str, description: str, today: dt.date | None = None
-) -> tuple[str, str]:
-    """A ready-to-commit ``content/collections/<slug>.md`` and its file name."""
-    title = (title.strip() or "Mijn selectie")[:160]
-    if len(title) < 5:
-        title = f"Selectie: {title}"
-    data: dict[str, object] = {"title": title}
-    if description.strip():
-        data["description"] = description.strip()[:600]
-    data["date"] = today or dt.date.today()
-    data["cases"] = [item.slug for item in selection.items]
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    name = f"{slugify(title) or 'selectie'}.md"
-    body = "Samengesteld via de selectie op de website.\n"
-    return f"---\n{front}---\n{body}", name

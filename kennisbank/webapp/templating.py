@@ -75,17 +75,22 @@ def render(
     request: Request, template: str, context: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
     """Render a page with what the layout needs on every page (selection, build problems)."""
+    from kennisbank.webapp.flash import COOKIE, read_notice
     from kennisbank.webapp.selection import read_selection
 
     holder = request.app.state.holder
+    notice = read_notice(request)
     context = {
         "selection": read_selection(request),
         "build_problems": holder.problems,
         "path": request.url.path,
         "title": "",
+        "notice": notice,
         **context,
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )
+    if COOKIE in request.cookies:
+        response.delete_cookie(COOKIE, httponly=True, samesite="lax")  # shown once
     return response

@@ -19,6 +19,7 @@ from kennisbank.indexing.builder import build_index
 from kennisbank.webapp import Settings, create_app
 
 from .helpers import BASE_URL, CONTENT, case_slugs, make_client, write_hostile_tree
+from .live import LiveServer, free_socket
 
 # --- The bundled content -------------------------------------------------------------------
 
@@ -122,3 +123,12 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(web_index: Path) -> Iterator[str]:
+    """The bundled content served over real HTTP; its base_url is its own address."""
+    sock, url = free_socket()
+    app = create_app(Settings(content=CONTENT, index=web_index, reload_interval=0, base_url=url))
+    with LiveServer(sock, app):
+        yield url

@@ -4,14 +4,10 @@ hostile content tree."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 import yaml
 from bs4 import BeautifulSoup
 from fastapi import FastAPI
@@ -81,48 +77,6 @@ def collection_entries(slug: str, content: Path = CONTENT) -> list[tuple[str, st
 
 def case_slugs(content: Path = CONTENT) -> list[str]:
     return sorted(p.stem for p in (content / "cases").glob("*.md"))
-
-
-# --- A real server ------------------------------------------------------------------------
-
-
-class LiveServer:
-    """uvicorn serving one app on 127.0.0.1 in a background thread."""
-
-    def __init__(self, sock: socket.socket, app: FastAPI, lifespan: str = "off") -> None:
-        """``lifespan="on"`` runs the app's startup as ``kennisbank serve`` does (it bounds
-        the request threads to ``KENNISBANK_THREADS``)."""
-        self.sock = sock
-        config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan=lifespan, ws="none"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 90
-        while not self.server.started:
-            assert self.thread.is_alive(), "uvicorn stopped while starting"
-            assert time.monotonic() < deadline, "uvicorn did not start within 90 s"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
-def free_socket() -> tuple[socket.socket, str]:
-    """A listening socket on a free loopback port, handed to uvicorn (no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 # --- A hostile content tree ----------------------------------------------------------------

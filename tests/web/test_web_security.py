@@ -33,13 +33,12 @@ from .helpers import (
     CONTENT,
     PLAIN_BODY,
     TAXONOMY,
-    LiveServer,
     assert_security_headers,
     case_slugs,
-    free_socket,
     make_client,
     soup,
 )
+from .live import LiveServer, free_socket
 
 SLUGS = case_slugs()
 CASE = SLUGS[0]

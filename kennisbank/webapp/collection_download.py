@@ -1,0 +1,79 @@
+"""The collection file an organiser downloads from "Mijn selectie".
+
+It asks for what the collection format has, and only writes what was given: ``date`` is
+the event's date (the handout's cover prints it), so it is never the download day; there
+are fields for the place, the curator, an introduction and a note per case. Kept apart
+from ``selection.py`` (reading the list), which only supplies the cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import yaml
+from fastapi import HTTPException
+
+from kennisbank.content.slugs import slugify
+from kennisbank.search.catalog import CollectionRecord
+
+# Longest value accepted per form field (the format's own limits where it has them).
+LIMITS = {"titel": 160, "beschrijving": 600, "plaats": 200, "samensteller": 200}
+MAX_NOTE = 2000
+MAX_INTRO = 10_000
+NOTE_PREFIX = "notitie-"
+
+
+def event_date(value: str) -> dt.date | None:
+    """The event date from the form (``JJJJ-MM-DD``), or None when left empty.
+
+    A date that is malformed or does not exist is refused with a message, rather than
+    written into a file that ``kennisbank validate`` would then reject.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10]) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> dt.date:
+    raise HTTPException(
+        400, f"De datum ‘{value[:20]}’ bestaat niet; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-03-12."
+    )
+
+
+def collection_download(selection: CollectionRecord, form: Mapping[str, str]) -> tuple[str, str]:
+    """A ready-to-commit ``content/collections/<slug>.md`` and its file name.
+
+    ``form`` holds the download form's fields: ``titel``, ``beschrijving``, ``datum``,
+    ``plaats``, ``samensteller``, ``inleiding`` and ``notitie-<slug>`` per case.
+    """
+
+    def field(name: str) -> str:
+        return " ".join(form.get(name, "").split())[: LIMITS[name]]
+
+    title = field("titel") or "Mijn selectie"
+    if len(title) < 5:
+        title = f"Selectie: {title}"
+    data: dict[str, object] = {"title": title}
+    if field("beschrijving"):
+        data["description"] = field("beschrijving")
+    date = event_date(form.get("datum", ""))
+    if date is not None:
+        data["date"] = date
+    if field("plaats"):
+        data["location"] = field("plaats")
+    if field("samensteller"):
+        data["curator"] = field("samensteller")
+    entries: list[object] = []
+    for item in selection.items:
+        note = " ".join(form.get(NOTE_PREFIX + item.slug, "").split())[:MAX_NOTE]
+        entries.append({"slug": item.slug, "note": note} if note else item.slug)
+    data["cases"] = entries
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    intro = form.get("inleiding", "").replace("\r\n", "\n").strip()[:MAX_INTRO]
+    name = f"{slugify(title) or 'selectie'}.md"
+    return f"---\n{front}---\n" + (f"{intro}\n" if intro else ""), name

@@ -1,0 +1,35 @@
+"""Small helpers that keep a visitor oriented: the way back to their search, and which
+filters in the address were not understood."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import Request
+
+from kennisbank.webapp.contexts import FACET_TITLES, HTML_PARAMS
+
+
+def search_referrer(request: Request) -> str:
+    """The search (query and filters) the visitor came from on this site, else ``/zoeken``.
+
+    The case page's "Zoeken" breadcrumb links back to it. The Referer is only trusted when
+    it names this host and a search page, and only its path and query are used.
+    """
+    referer = urlsplit(request.headers.get("referer", "")[:2000])
+    host = request.headers.get("host", "")
+    if referer.netloc and referer.netloc == host and referer.path in ("/", "/zoeken"):
+        return "/zoeken" + (f"?{referer.query}" if referer.query else "")
+    return "/zoeken"
+
+
+def unknown_filters(
+    chosen: dict[str, list[str]], kept: dict[str, list[str]]
+) -> list[tuple[str, str]]:
+    """(facet title, value) of each filter value in the address that names no taxonomy id."""
+    return [
+        (FACET_TITLES[name], value[:60])
+        for name, values in chosen.items()
+        for value in dict.fromkeys(values[:20])
+        if value not in kept.get(name, []) and name in HTML_PARAMS
+    ]

@@ -1,0 +1,94 @@
+"""Words people type, searched in a real Chromium (issue 14, item 3).
+
+Before: "Utrecht", "Drenthe", "Limburg", "Fryslân", "Friesland" and single words such as
+"buurman" gave 0 results, although cases are tagged with those provinces. Now taxonomy
+labels and synonyms count as words of the cases they tag, a query that names a filter
+offers it as a chip, and a query no case matches shows its closest cases by meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from .helpers import CONTENT, TAXONOMY, front_matter
+from .live import new_context
+
+pytestmark = pytest.mark.browser
+
+REGIONS = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))["regions"]
+
+
+def tagged(region: str) -> set[str]:
+    """Slugs of the cases whose front matter names ``region`` (read with plain YAML)."""
+    return {
+        path.stem
+        for path in (CONTENT / "cases").glob("*.md")
+        if region in front_matter(path)[0]["regions"]
+    }
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = new_context(browser)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def result_slugs(page: Page) -> list[str]:
+    hrefs = page.locator("ol.result-list h2.result-title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    return [str(h).rsplit("/", 1)[1] for h in hrefs]
+
+
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [
+        ("Utrecht", "utrecht"),
+        ("Drenthe", "drenthe"),
+        ("Limburg", "limburg"),
+        ("Fryslân", "fryslan"),
+        ("Friesland", "fryslan"),  # a synonym in the taxonomy
+    ],
+)
+def test_a_province_name_finds_its_cases_and_offers_its_filter(
+    page: Page, live_url: str, typed: str, region: str
+) -> None:
+    expected = tagged(region)
+    assert expected, region
+    page.goto(f"{live_url}/zoeken")
+    page.get_by_label("Zoek een praktijkvoorbeeld").fill(typed)
+    page.get_by_role("button", name="Zoeken", exact=True).click()
+    page.wait_for_url(re.compile(r"/zoeken\?q="))
+    found = set(result_slugs(page))
+    assert expected <= found, (typed, expected - found)
+    label = REGIONS[region]["label"] if isinstance(REGIONS[region], dict) else REGIONS[region]
+    chip = page.locator(".suggested-filters a.chip", has_text=f"Regio: {label}")
+    expect(chip).to_have_count(1)
+    chip.click()
+    page.wait_for_url(re.compile(rf"regio={region}"))
+    expect(page.locator(".active-filters a.chip", has_text=label)).to_have_count(1)
+    assert set(result_slugs(page)) == expected
+
+
+@pytest.mark.parametrize("typed", ["buurman", "isolement", "zorgmijding"])
+def test_a_word_no_case_uses_shows_the_closest_cases_and_says_so(
+    page: Page, live_url: str, typed: str
+) -> None:
+    page.goto(f"{live_url}/zoeken?q={typed}")
+    expect(page.locator("p.by-meaning")).to_contain_text("qua betekenis het dichtst")
+    expect(page.locator("h1")).to_contain_text("verwant")
+    assert 1 <= len(result_slugs(page)) <= 5
+
+
+def test_gibberish_still_finds_nothing(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/zoeken?q=xyzzy")
+    expect(page.locator("h1")).to_contain_text("0 voorbeelden")
+    expect(page.locator("p.by-meaning")).to_have_count(0)
+    expect(page.locator(".suggested-filters")).to_have_count(0)

@@ -1,0 +1,177 @@
+"""An organiser's selection in a real Chromium: editing a shared list, and taking it away
+as a collection file or a spreadsheet.
+
+Before: on ``/selectie?s=A&s=B&s=C`` "Omhoog" on C left one case and "Verwijderen" on A
+left none, because the post edited the visitor's own (empty) cookie list.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from kennisbank.content.loading import load_content
+
+from .helpers import CONTENT, ROADSHOW, TAXONOMY, case_slugs, collection_entries, front_matter
+from .live import new_context
+
+pytestmark = pytest.mark.browser
+
+A, B, C, D = case_slugs()[:4]
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    context = new_context(browser, java_script_enabled=request.param)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def listed(page: Page) -> list[str]:
+    links = page.locator("ol.collection-list > li h2.result-title a")
+    return [str(href).rsplit("/", 1)[1] for href in links.evaluate_all("l => l.map(a => a.href)")]
+
+
+def item_button(page: Page, slug: str, name: str) -> None:
+    page.locator(f"#r-{slug}").get_by_role("button", name=re.compile(f"^{name}")).click()
+
+
+# --- Item 1: editing a shared selection -----------------------------------------------------
+
+
+def test_moving_a_case_up_in_a_shared_list_keeps_the_whole_list(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}&s={C}")
+    assert listed(page) == [A, B, C]
+    item_button(page, C, "Omhoog")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [A, C, B]
+    expect(page.locator("header .badge")).to_have_text("3")
+    # and it is kept: the menu's "Mijn selectie" shows the same list
+    page.get_by_role("link", name=re.compile("Mijn selectie")).click()
+    page.wait_for_url(re.compile(r"/selectie$"))
+    assert listed(page) == [A, C, B]
+
+
+def test_removing_from_a_shared_list_removes_only_that_case(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}&s={C}")
+    item_button(page, A, "Verwijderen")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [B, C]
+    expect(page.locator("header .badge")).to_have_text("2")
+
+
+def test_editing_a_shared_list_offers_the_own_list_back(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/voorbeelden/{D}")
+    page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+    expect(page.locator("header .badge")).to_have_text("1")
+    page.goto(f"{live_url}/selectie?s={A}&s={B}")
+    expect(page.locator("main")).to_contain_text("gedeelde selectie")
+    item_button(page, B, "Omhoog")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [B, A]
+    expect(page.locator("#melding")).to_contain_text("vorige selectie is vervangen")
+    page.get_by_role("button", name="Ongedaan maken").click()
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [D]
+
+
+# --- Item 5: the collection file from "Mijn selectie" -------------------------------------
+
+
+def test_the_download_form_asks_for_what_a_collection_has(
+    page: Page, live_url: str, content_copy: Path
+) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}")
+    form = page.locator("form.download-form")
+    form.get_by_label("Titel van de collectie").fill("Roadshow Zuid: wonen")
+    form.get_by_label("Beschrijving (optioneel)").fill("Twee voorbeelden voor de avond.")
+    form.get_by_label("Datum van de bijeenkomst (optioneel)").fill("2026-03-12")
+    form.get_by_label("Plaats (optioneel)").fill("Eindhoven, Wijkhuis ‘t Hofke")
+    form.get_by_label("Samengesteld door (optioneel)").fill("Coalitie, regio Zuid")
+    form.get_by_label("Inleiding (optioneel, Markdown)").fill("We beginnen om **19.00 uur**.")
+    title_b = page.locator(f"#r-{B} h2").inner_text()
+    form.get_by_label(title_b, exact=True).fill("Vraag aan de zaal: wie doet dit al?")
+    with page.expect_download() as download:
+        form.get_by_role("button", name="Collectiebestand downloaden").click()
+    name = download.value.suggested_filename
+    assert name == "roadshow-zuid-wonen.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Samengesteld via" not in text
+    (content_copy / "collections" / name).write_text(text, encoding="utf-8")
+    tree = load_content(content_copy)
+    assert tree.errors == [], [p.format() for p in tree.errors]
+    collection = tree.collections["roadshow-zuid-wonen"]
+    assert collection.date == dt.date(2026, 3, 12)  # the event, not the download day
+    assert collection.location == "Eindhoven, Wijkhuis ‘t Hofke"
+    assert collection.curator == "Coalitie, regio Zuid"
+    assert collection.description == "Twee voorbeelden voor de avond."
+    assert [(e.slug, e.note) for e in collection.cases] == [
+        (A, ""),
+        (B, "Vraag aan de zaal: wie doet dit al?"),
+    ]
+    assert collection.body.strip() == "We beginnen om **19.00 uur**."
+
+
+def test_a_download_without_a_date_has_no_date(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/selectie?s={A}")
+    page.get_by_label("Titel van de collectie").fill("Zonder datum")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Collectiebestand downloaden").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "\ndate:" not in text and "Samengesteld via" not in text
+
+
+# --- Item 7: spreadsheets -----------------------------------------------------------------
+
+
+def download(page: Page, link: str) -> Path:
+    with page.expect_download() as started:
+        page.locator("footer, main").get_by_role("link", name=link, exact=True).first.click()
+    return Path(started.value.path())
+
+
+def test_the_csv_is_utf8_for_excel_and_names_labels(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/zoeken")
+    data = download(page, "CSV").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    by_slug = {row["slug"]: row for row in rows}
+    case, _ = front_matter(CONTENT / "cases" / "budgetcoach-jonge-gezinnen.md")
+    assert by_slug["budgetcoach-jonge-gezinnen"]["costs"] == case["costs"]  # € and ö intact
+    assert "€" in case["costs"] or "ö" in case["summary"] + case["costs"]
+    labels = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    for row in rows:
+        assert row["regions_label"] == "; ".join(
+            label_of(labels["regions"][r]) for r in row["regions"].split("; ")
+        )
+        assert "-" not in row["principles_label"]  # labels, not ids like veilig-opgroeien
+
+
+def label_of(entry: Any) -> str:
+    return str(entry["label"] if isinstance(entry, dict) else entry)
+
+
+def test_all_cases_and_a_collection_download_as_excel(page: Page, live_url: str) -> None:
+    page.goto(f"{live_url}/zoeken")
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel").read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert {"slug", "principles_label", "regions_label", "partners_label", "licence"} <= set(header)
+    assert sorted(r[header.index("slug")] for r in rows[1:]) == case_slugs()
+
+    page.goto(f"{live_url}/collecties/{ROADSHOW}")
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel").read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("positie", "slug", "titel", "notitie")
+    assert [(r[1], r[3] or "") for r in rows[1:]] == collection_entries(ROADSHOW)
