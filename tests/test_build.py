@@ -156,7 +156,7 @@ def open_index(use_embedder: Any) -> Any:
 
 def test_manifest_of_the_bundled_index(bundled_index: Path) -> None:
     manifest = read_json(bundled_index / MANIFEST_FILE)
-    assert manifest["format_version"] == FORMAT_VERSION == 3
+    assert manifest["format_version"] == FORMAT_VERSION == 4
     assert manifest["embedder"] == "use-multilingual"
     assert manifest["dim"] == 512
     assert manifest["analyzer"] == ANALYZER_VERSION

@@ -501,7 +501,8 @@ def test_a_full_disk_fails_the_build_with_one_line_and_keeps_the_old_index(
     built = copy_built(forty, tmp_path)
     db_size = (built.folder / DB_FILE).stat().st_size
     vectors_size = (built.folder / PASSAGES_FILE).stat().st_size
-    assert db_size * 1.3 < vectors_size, (db_size, vectors_size)
+    # the write-vectors phase needs room for the database but not for the vectors
+    assert db_size * 1.1 < vectors_size, (db_size, vectors_size)
     if phase == "copy-database":
         # an incremental build first copies the current database: that copy fails
         (built.content / "cases" / "nieuw.md").write_text(long_case(99), encoding="utf-8")

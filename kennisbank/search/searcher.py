@@ -187,7 +187,7 @@ class Searcher:
         if self.query_cache is None:
             return embedder.encode_query(query)
         vector, hit = self.query_cache.fetch(embedder.name, query, embedder.encode_query)
-        if trace is not None:
+        if trace is not None and trace.cache_hit is None:  # a search's first lookup counts
             trace.cache_hit = hit
         return vector
 
