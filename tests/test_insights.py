@@ -219,3 +219,12 @@ def test_cli_refuses_bad_arguments_with_a_message(tree: tuple[Path, Path], tmp_p
     assert missing.exit_code == 1 and "niet gevonden" in missing.output
     no_index = runner.invoke(app, ["insights", str(log), "--index", str(tmp_path / "geen")])
     assert no_index.exit_code == 1 and "Traceback" not in no_index.output
+
+
+def test_the_weak_cutoff_follows_the_embedder() -> None:
+    """Under e5 gibberish reaches a cosine of 0.78-0.82: its fallback floor is the cutoff."""
+    from kennisbank.search.ranking import closeness_cutoff, ranking_for
+
+    assert closeness_cutoff(ranking_for("use-multilingual")) == 0.2
+    e5 = ranking_for("multilingual-e5-small")
+    assert closeness_cutoff(e5) == e5.fallback_floor > e5.semantic_floor

@@ -79,5 +79,7 @@ def closeness_cutoff(config: RankingConfig) -> float:
     the query's own best match, so it never rejects that best match). The search log's
     ``top_score`` is on this scale, and ``kennisbank insights`` reads the cutoff through
     here, from the ranking the searcher of the index uses, so it follows the embedder.
+    Where gibberish reaches the floor (e5: 0.78-0.82 against a floor of 0.8) the fallback
+    floor, set above gibberish, is the higher and so the honest cutoff.
     """
-    return config.semantic_floor
+    return max(config.semantic_floor, config.fallback_floor)
