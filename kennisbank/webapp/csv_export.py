@@ -20,12 +20,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 
 
-def csv_cell(value: Any) -> str:
-    """One value as a safe cell: lists joined with '; ', None empty, formulas defused."""
+def cell_text(value: Any) -> str:
+    """One value as cell text: lists joined with '; ', None empty (no formula guard: an
+    ``.xlsx`` cell typed as text needs none)."""
     if value is None:
         return ""
-    is_list = isinstance(value, list | tuple)
-    text = LIST_SEPARATOR.join(map(str, value)) if is_list else str(value)
+    return LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a safe CSV cell: ``cell_text`` with formulas defused."""
+    text = cell_text(value)
     # Spreadsheets ignore leading spaces before a formula, so look past them.
     if text.lstrip(" ")[:1] in FORMULA_STARTS or text[:1] in FORMULA_STARTS:
         return "'" + text

@@ -52,16 +52,9 @@ COLLECTION_HEADER = (
 Row = list[str]
 
 
-def cell(value: Any) -> str:
-    """A value as text; lists joined with '; '."""
-    if value is None:
-        return ""
-    return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-
 def _labelled(value: Any, labels: dict[str, str]) -> str:
     ids = value if isinstance(value, list) else [value] if value else []
-    return cell([labels.get(str(i), str(i)) for i in ids])
+    return csv_export.cell_text([labels.get(str(i), str(i)) for i in ids])
 
 
 def case_rows(
@@ -76,7 +69,7 @@ def case_rows(
         data = case_json(case, base_url)
         row: Row = []
         for field in CASE_FIELDS:
-            row.append(cell(data.get(field)))
+            row.append(csv_export.cell_text(data.get(field)))
             if field in LABELLED:
                 row.append(_labelled(data.get(field), labels.get(field, {})))
         rows.append([*row, licence])
@@ -93,9 +86,9 @@ def collection_rows(page: CollectionPage, base_url: str) -> list[Row]:
             [
                 str(position),
                 item.slug,
-                cell(case.title if case else ""),
-                cell(item.note),
-                cell(case.summary if case else ""),
+                csv_export.cell_text(case.title if case else ""),
+                csv_export.cell_text(item.note),
+                csv_export.cell_text(case.summary if case else ""),
                 _labelled(case.principles if case else [], labels.get("principles", {})),
                 _labelled(case.regions if case else [], labels.get("regions", {})),
                 _labelled(case.partners if case else [], labels.get("partners", {})),
