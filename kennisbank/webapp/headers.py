@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kennisbank.webapp import api_docs
-from kennisbank.webapp.security import SECURITY_HEADERS, apply_cache_rules, refuse
+from kennisbank.webapp.security import apply_cache_rules, refuse, set_security_headers
 from kennisbank.webapp.settings import Settings
 
 
@@ -38,8 +38,7 @@ class HeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                set_security_headers(headers)
                 apply_cache_rules(request, headers)
                 version = scope.get("state", {}).get("index_version")
                 if version is not None:

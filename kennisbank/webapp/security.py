@@ -37,9 +37,15 @@ PRIVATE_PREFIX = "/selectie"
 SELECTION_COOKIE = "selectie"
 
 
-def add_security_headers(response: Response) -> Response:
+def set_security_headers(headers: MutableHeaders) -> None:
+    """The security headers, where an answer has not set its own value."""
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
+
+
+def add_security_headers(response: Response) -> Response:
+    """For the answers made outside the middleware (the 500 handler)."""
+    set_security_headers(response.headers)
     return response
 
 
