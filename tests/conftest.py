@@ -231,15 +231,20 @@ def use_embedder() -> Any:
     return get_embedder(USE_EMBEDDER)
 
 
-@pytest.fixture(scope="session")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's content built once into a temporary index folder."""
+def build_fixture_index(factory: pytest.TempPathFactory, name: str, embedder: str) -> Path:
+    """The fixture content built once into a temporary index folder with ``embedder``."""
     from kennisbank.indexing.builder import build_index
 
-    index = tmp_path_factory.mktemp("bundled") / "index"
-    report = build_index(FIXTURE_CONTENT, index, embedder=USE_EMBEDDER)
+    index = factory.mktemp(name) / "index"
+    report = build_index(FIXTURE_CONTENT, index, embedder=embedder)
     assert report.cases == len(list((FIXTURE_CONTENT / "cases").glob("*.md")))
     return index
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture content built once with USE."""
+    return build_fixture_index(tmp_path_factory, "bundled", USE_EMBEDDER)
 
 
 @pytest.fixture(scope="session")
@@ -252,13 +257,8 @@ def e5_embedder() -> Any:
 
 @pytest.fixture(scope="session")
 def e5_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's content built once with e5 (~1 min on 2 cores: the one e5 build)."""
-    from kennisbank.indexing.builder import build_index
-
-    index = tmp_path_factory.mktemp("bundled-e5") / "index"
-    report = build_index(FIXTURE_CONTENT, index, embedder=E5_EMBEDDER)
-    assert report.cases == len(list((FIXTURE_CONTENT / "cases").glob("*.md")))
-    return index
+    """The fixture content built once with e5 (~1 min on 2 cores: the one e5 build)."""
+    return build_fixture_index(tmp_path_factory, "bundled-e5", E5_EMBEDDER)
 
 
 @pytest.fixture(scope="session")
