@@ -30,14 +30,25 @@ def main() -> None:
     parser.add_argument("--alpha", type=floats, default=[0.5, 0.6, 0.7, 0.8])
     parser.add_argument("--floor", type=floats, default=[0.15, 0.2, 0.25])
     parser.add_argument("--relative", type=floats, default=[0.65])
+    parser.add_argument("--coverage", type=floats, default=[0.0])
+    parser.add_argument(
+        "--close", type=floats, default=[], help="closeness floors (default: the floor)"
+    )
     args = parser.parse_args()
     queries = load_queries(args.queries)
     base = Searcher(args.index)
     print(f"embedder {base.manifest.embedder}; nDCG recall MRR paraphrase-nDCG | knobs | kinds")
     rows = []
-    for alpha, floor, relative in itertools.product(args.alpha, args.floor, args.relative):
+    closes: list[float | None] = [*args.close] or [None]
+    grid = itertools.product(args.alpha, args.floor, args.relative, args.coverage, closes)
+    for alpha, floor, relative, coverage, close in grid:
         config = ranking_for(
-            base.manifest.embedder, alpha=alpha, semantic_floor=floor, semantic_relative=relative
+            base.manifest.embedder,
+            alpha=alpha,
+            semantic_floor=floor,
+            semantic_relative=relative,
+            lexical_coverage=coverage,
+            closeness_floor=close,
         )
         searcher = Searcher(args.index, embedder=base.embedder(), ranking=config)
         report = evaluate(searcher, queries)
@@ -47,15 +58,20 @@ def main() -> None:
         rows.append(
             (
                 overall.ndcg,
-                f"{overall.recall:.3f} {overall.mrr:.3f} {para:.3f}",
+                f"{overall.recall:.3f} {overall.mrr:.3f} {para:.4f}",
                 alpha,
                 floor,
                 relative,
+                coverage,
+                close,
                 kinds,
             )
         )
-    for ndcg, rest, alpha, floor, relative, kinds in sorted(rows, key=lambda r: -r[0]):
-        print(f"{ndcg:.4f} {rest} | a={alpha} floor={floor} rel={relative} | {kinds}")
+    for ndcg, rest, alpha, floor, relative, coverage, close, kinds in sorted(
+        rows, key=lambda r: -r[0]
+    ):
+        knobs = f"a={alpha} floor={floor} rel={relative} cov={coverage} close={close}"
+        print(f"{ndcg:.4f} {rest} | {knobs} | {kinds}")
 
 
 if __name__ == "__main__":

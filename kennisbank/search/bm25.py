@@ -67,6 +67,17 @@ class TermIndex:
             return 0
         return int(self.starts[term_id + 1] - self.starts[term_id])
 
+    def idf(self, term: str) -> float:
+        documents = self.frequency(term)
+        return math.log(1 + (self.size - documents + 0.5) / (documents + 0.5))
+
+    def upper_bound(self, terms: list[str]) -> float:
+        """The most BM25F a case could score for ``terms``: each term's idf * (k1 + 1), the
+        limit of its contribution as its frequency grows. Terms no case contains count too:
+        a query whose rare words occur nowhere has a weak keyword side, however well its
+        common words match."""
+        return sum(self.idf(term) * (K1 + 1) for term in dict.fromkeys(terms))
+
     def scores(self, terms: list[str]) -> Floats:
         """BM25F per case position (NaN where no term matches)."""
         total: Floats = np.zeros(self.size)

@@ -18,16 +18,25 @@ Scores = npt.NDArray[np.float64]
 RRF_K = 60.0
 
 
-def convex_fusion(lexical: Scores, semantic: Scores, alpha: float, floor: float = 0.0) -> Scores:
+def convex_fusion(
+    lexical: Scores,
+    semantic: Scores,
+    alpha: float,
+    floor: float = 0.0,
+    lexical_top: float = 0.0,
+) -> Scores:
     """alpha * semantic + (1 - alpha) * lexical, each scaled to [0, 1] within its list.
 
-    BM25 is divided by the query's best BM25 (it has no fixed scale); cosine is scaled
-    between ``floor`` (unrelated) and the best match, so a query whose best passage is only
-    weakly related does not give it a full semantic vote. NaN (not in a list) counts as 0.
+    BM25 is divided by the query's best BM25 (it has no fixed scale), or by ``lexical_top``
+    when that is higher: a share of the most the query's terms could score, so a query
+    whose best keyword match is weak (a paraphrase matching one common word) does not give
+    that match a full keyword vote. Cosine is scaled between ``floor`` (unrelated) and the
+    best match, so a query whose best passage is only weakly related does not give it a
+    full semantic vote. NaN (not in a list) counts as 0.
     """
     fused = np.zeros(lexical.shape, dtype=np.float64)
     if np.any(~np.isnan(lexical)):
-        top = float(np.nanmax(lexical)) or 1.0
+        top = max(float(np.nanmax(lexical)), lexical_top) or 1.0
         fused += (1 - alpha) * np.nan_to_num(lexical / top)
     if np.any(~np.isnan(semantic)):
         span = max(float(np.nanmax(semantic)) - floor, 1e-6)

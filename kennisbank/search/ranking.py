@@ -25,8 +25,16 @@ class RankingConfig(BaseModel):
     semantic_weight: float = Field(default=1.0, ge=0)
     # Convex fusion: alpha * semantic + (1 - alpha) * lexical, each scaled to [0, 1].
     alpha: float = Field(default=0.7, ge=0, le=1)
+    # Convex fusion: BM25F is scaled by the higher of the query's best score and this
+    # share of the most its terms could score (0: by the best score alone).
+    lexical_coverage: float = Field(default=0.3, ge=0, le=1)
     # Below this cosine, USE vectors of Dutch text are unrelated.
     semantic_floor: float = Field(default=0.2, ge=-1, le=1)
+    # A case is *close* (a result by meaning alone) when its best passage clears this
+    # cosine and the relative share below; None: the semantic floor. Kept apart from the
+    # floor because the floor scales the fusion (where a lower one measured better under
+    # e5) while this decides membership, which must stay above what gibberish reaches.
+    closeness_floor: float | None = Field(default=None, ge=-1, le=1)
     # A semantic neighbour must come within this share of the query's best match.
     semantic_relative: float = Field(default=0.65, ge=0, le=1)
     # Passages taken from FAISS per query.
@@ -53,10 +61,14 @@ EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
     # e5's fallback floor sits above what gibberish reaches: 50 random strings and keyboard
     # mashes against the fixture passages had a best cosine of 0.78-0.82 (real single
     # words 0.80-0.87), so under e5 only a clearly close case is offered "by meaning".
+    # e5's fusion floor (0.76) sits below its closeness floor (0.8): scaling cosine from
+    # 0.76 measured best on both judged sets, but below 0.8 nearly every case is "close".
     "multilingual-e5-small": {
-        "semantic_floor": 0.8,
-        "alpha": 0.9,
+        "semantic_floor": 0.76,
+        "closeness_floor": 0.8,
+        "alpha": 0.775,
         "semantic_relative": 0.9,
+        "lexical_coverage": 0.45,
         "fallback_floor": 0.825,
     },
 }
@@ -82,4 +94,11 @@ def closeness_cutoff(config: RankingConfig) -> float:
     Where gibberish reaches the floor (e5: 0.78-0.82 against a floor of 0.8) the fallback
     floor, set above gibberish, is the higher and so the honest cutoff.
     """
-    return max(config.semantic_floor, config.fallback_floor)
+    return max(absolute_closeness(config), config.fallback_floor)
+
+
+def absolute_closeness(config: RankingConfig) -> float:
+    """The cosine a case's best passage must clear to be a result by meaning alone."""
+    if config.closeness_floor is None:
+        return config.semantic_floor
+    return config.closeness_floor

@@ -263,6 +263,12 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def known_word(word: str) -> bool:
+    """Whether a folded word is Dutch as far as the lexicon knows: one of its words, or a
+    compound of them. Keyboard mashes and random strings are neither."""
+    return word in lexicon() or bool(compound_parts(word))
+
+
 def part_stems(word: str) -> frozenset[str]:
     """Stems of a word's compound parts (empty for a simple word)."""
     return frozenset(stem(part) for part in compound_parts(word))
