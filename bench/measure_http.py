@@ -42,7 +42,7 @@ def http_latency(index: Path, queries_file: Path, repeats: int) -> dict[str, Any
     runs = [one_server(index, queries_file) for _ in range(repeats)]
     result: dict[str, Any] = {
         "requests_per_pass": runs[0]["requests_per_pass"],
-        "encode_threads": os.environ.get("KENNISBANK_ENCODE_THREADS", "default (2)"),
+        "encode_threads": os.environ.get("KENNISBANK_ENCODE_THREADS", "default (1)"),
         "runs": runs,
         "server_peak_rss_mb": summary([r["server_peak_rss_mb"] for r in runs]),
     }

@@ -6,8 +6,9 @@
 Starts `uvicorn kennisbank.webapp:create_app` (one worker, httptools/uvloop) on loopback
 and, in the same rounds, times:
 
-- the query encoding alone, in this process, with the index's embedder at one thread
-  (what the server does per request before anything else);
+- the query encoding alone, in this process, with the index's embedder at the server's
+  thread count (what the server does per request before anything else; the server runs
+  without a query-vector cache, so every page encodes);
 - `/healthz` (the floor of the HTTP stack), `/zoeken` and `/api/search`, one keep-alive
   connection, every judged query once per round.
 
@@ -46,7 +47,15 @@ WRK_QUERY = "hulp bij schulden"
 def start(index: Path, code: Path) -> tuple[subprocess.Popen[bytes], int]:
     """One uvicorn worker running the kennisbank found under `code`."""
     port = free_port()
-    env = {**os.environ, "KENNISBANK_INDEX": str(index), "PYTHONPATH": str(code)}
+    # No query-vector cache: every page encodes its query, as a first search does, so
+    # "page minus encode" is what a page costs besides its encoding (older checkouts
+    # without the setting have no cache at all).
+    env = {
+        **os.environ,
+        "KENNISBANK_INDEX": str(index),
+        "PYTHONPATH": str(code),
+        "KENNISBANK_QUERY_CACHE_SIZE": "0",
+    }
     command = [sys.executable, "-m", "uvicorn", "kennisbank.webapp:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--timeout-keep-alive", "600"]  # one connection for the whole run
@@ -103,7 +112,9 @@ def encoder(index: Path) -> object:
     from kennisbank.embedders import get_embedder, spec_for_name
 
     name = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["embedder"]
-    return get_embedder(spec_for_name(name), threads=1)
+    # the thread count the server encodes with (Searcher.embedder): e5 1 by default (KENNISBANK_ENCODE_THREADS), USE 1
+    threads = int(os.environ.get("KENNISBANK_ENCODE_THREADS", "1")) if "e5" in name else 1
+    return get_embedder(spec_for_name(name), threads=threads)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ TARGETS: dict[str, list[Target]] = {
         ),
         (None, "search.repeat_p50_ms", "<=", 8, "search p50, repeat query (cache hit) ≤ 8 ms"),
         (None, "incremental.cli_wall_s", "<=", 3, "incremental, one case ≤ 3 s (process wall)"),
+        (10_000, "rss.peak_rss_mb", "<=", 500, "searcher process RSS ≤ 500 MB"),
         (
             None,
             "ratios.build_rate_over_bare_encoder",

@@ -176,6 +176,27 @@ def test_page_two_a_facet_and_the_api_reuse_the_query_vector(e5_index: Path) -> 
     assert (QUERY_VECTORS.hits - hits, QUERY_VECTORS.misses - misses) == (3, 0)
 
 
+@pytest.mark.parametrize(("size", "counted"), [(0, "0"), (1, "1")])
+def test_the_query_cache_size_is_a_setting(bundled_index: Path, size: int, counted: str) -> None:
+    """0 makes every search encode (how bench/page_cost.py measures a page's encoding)."""
+    from fastapi.testclient import TestClient
+
+    from kennisbank.webapp import Settings, create_app
+
+    settings = Settings(
+        content=FIXTURE_CONTENT, index=bundled_index, reload_interval=0, query_cache_size=size
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        for query in ("schulden", "schulden", "taal"):
+            assert client.get("/api/search", params={"q": query}).status_code == 200
+        cache = app.state.holder.query_cache
+        assert (cache is None) == (size == 0)
+        metrics = client.get("/metrics").text
+    hits = [line for line in metrics.splitlines() if 'cache_total{result="hit"}' in line]
+    assert [line.split()[-1] for line in hits] == ([f"{counted}.0"] if size else [])
+
+
 def test_each_index_gets_the_knobs_of_its_embedder(
     bundled_searcher: Searcher, e5_searcher: Searcher
 ) -> None:

@@ -46,6 +46,7 @@ from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
 from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
+from kennisbank.search.hits import HitRows
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.models import (  # re-exported: the searcher's public vocabulary
     FILTERS,
@@ -88,7 +89,7 @@ class Searcher:
         embedder: Embedder | None = None,
         ranking: RankingConfig | None = None,
         query_cache: QueryVectorCache | None = QUERY_VECTORS,
-        encode_threads: int = 2,
+        encode_threads: int = 1,
     ) -> None:
         self.manifest: Manifest = read_manifest(index_dir)
         # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).
@@ -184,6 +185,7 @@ class Searcher:
             {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
         )
         self.terms = TermIndex(self.conn, self.case_ids)
+        self.hit_rows = HitRows(self.conn)
         passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
         self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
         self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
@@ -391,28 +393,21 @@ class Searcher:
         if not page:
             return []
         ids = [int(self.case_ids[p]) for p in page]
-        marks = ",".join("?" * len(ids))
-        rows = {
-            row["id"]: row
-            for row in self.conn.execute(
-                f"SELECT id, slug, title, summary, data FROM cases WHERE id IN ({marks})", ids
-            )
-        }
+        rows = self.hit_rows.fields(ids)
         snippets = page_snippets(self.conn, ids, query, similarity) if query else {}
         hits: list[SearchHit] = []
         for position, case_id in zip(page, ids, strict=True):
             row = rows[case_id]
-            data = json.loads(row["data"])
             hits.append(
                 SearchHit(
-                    slug=row["slug"],
-                    title=row["title"],
-                    summary=row["summary"],
+                    slug=row.slug,
+                    title=row.title,
+                    summary=row.summary,
                     score=round(float(scores[position]), 6),
-                    principles=data["principles"],
-                    regions=data["regions"],
-                    partners=data["partners"],
-                    updated=data.get("updated"),
+                    principles=row.principles,
+                    regions=row.regions,
+                    partners=row.partners,
+                    updated=row.updated,
                     snippet=snippets.get(case_id),
                 )
             )

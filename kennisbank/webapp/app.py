@@ -23,7 +23,7 @@ from kennisbank.webapp.metrics import Metrics, install_metrics
 from kennisbank.webapp.search_log import SearchLog
 from kennisbank.webapp.security import add_security_headers, slash_redirect
 from kennisbank.webapp.settings import Settings
-from kennisbank.webapp.state import IndexHolder
+from kennisbank.webapp.state import IndexHolder, query_cache_for
 from kennisbank.webapp.templating import make_templates, render, web_root
 
 INDEX_HEADER = "X-Kennisbank-Index"
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.reload_interval,
         metrics.index_loaded if metrics else None,
         encode_threads=settings.encode_threads,
+        query_cache=query_cache_for(settings.query_cache_size),
     )
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=web_root() / "static"), name="static")

@@ -45,11 +45,19 @@ class Settings(BaseSettings):
         "the rest wait their turn.",
     )
     encode_threads: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=64,
         description="OpenMP threads that encode one query with multilingual-e5-small "
-        "(KENNISBANK_ENCODE_THREADS); measured in docs/benchmarks.md.",
+        "(KENNISBANK_ENCODE_THREADS). On an idle 2-core machine one thread per query was "
+        "faster than two, alone and with searches at once (docs/benchmarks-e5.md).",
+    )
+    query_cache_size: int = Field(
+        default=1024,
+        ge=0,
+        le=1_000_000,
+        description="Query vectors kept per worker process, 1.5 KB each for e5 "
+        "(KENNISBANK_QUERY_CACHE_SIZE; 0: every search encodes its query).",
     )
     watch: bool = Field(
         default=False,

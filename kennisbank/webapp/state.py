@@ -26,6 +26,7 @@ from pathlib import Path
 from kennisbank.content.problems import Problem
 from kennisbank.indexing.layout import MANIFEST_FILE
 from kennisbank.indexing.manifest import IndexUnavailable, read_manifest
+from kennisbank.search.query_cache import DEFAULT_SIZE, QUERY_VECTORS, QueryVectorCache
 from kennisbank.search.searcher import Searcher
 from kennisbank.webapp.memory import release_when_collected
 
@@ -41,12 +42,14 @@ class IndexHolder:
         index_dir: Path,
         reload_interval: float = 1.0,
         on_load: Callable[[Searcher, str | None], None] | None = None,
-        encode_threads: int = 2,
+        encode_threads: int = 1,
+        query_cache: QueryVectorCache | None = QUERY_VECTORS,
     ) -> None:
         """``on_load(searcher, previous_version)`` is told of every version put in service."""
         self.index_dir = index_dir
         self.on_load = on_load
         self.encode_threads = encode_threads
+        self.query_cache = query_cache
         self.reload_interval = reload_interval
         self._searcher: Searcher | None = None
         self._error: str | None = None
@@ -119,7 +122,10 @@ class IndexHolder:
             if embedder is not None and embedder.name != manifest.embedder:
                 embedder = None
             searcher = Searcher(
-                self.index_dir, embedder=embedder, encode_threads=self.encode_threads
+                self.index_dir,
+                embedder=embedder,
+                encode_threads=self.encode_threads,
+                query_cache=self.query_cache,
             )
             searcher.embedder()  # load the model now, not in the first request
         except IndexUnavailable as exc:
@@ -138,3 +144,11 @@ class IndexHolder:
             self.on_load(searcher, old.version if old is not None else None)
         if old is not None:
             release_when_collected(weakref.ref(old), old.version)
+
+
+def query_cache_for(size: int) -> QueryVectorCache | None:
+    """The process's shared cache at the default size, a cache of its own at another
+    (``KENNISBANK_QUERY_CACHE_SIZE``), none at 0 (every search encodes: for measuring)."""
+    if size == DEFAULT_SIZE:
+        return QUERY_VECTORS
+    return QueryVectorCache(size) if size else None
