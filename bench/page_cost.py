@@ -112,7 +112,7 @@ def encoder(index: Path) -> object:
     from kennisbank.embedders import get_embedder, spec_for_name
 
     name = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["embedder"]
-    # the thread count the server encodes with (Searcher.embedder): e5 1 by default (KENNISBANK_ENCODE_THREADS), USE 1
+    # the thread count the server encodes with (KENNISBANK_ENCODE_THREADS, default 1); USE 1
     threads = int(os.environ.get("KENNISBANK_ENCODE_THREADS", "1")) if "e5" in name else 1
     return get_embedder(spec_for_name(name), threads=threads)
 
