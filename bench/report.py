@@ -92,13 +92,13 @@ def _embedder_lines(embedder: str) -> list[str]:
             f"The sections per size below were measured with `{USE}`, the default embedder "
             f"before `{E5}`; `run_bench.py` runs with `{E5}`, the default for new indexes "
             f'now, are in [{REPORTS[E5]}]({REPORTS[E5]}). The sections from "Measured '
-            'outside `run_bench.py`" on are written by hand, e5 on the bundled content among '
-            "them.",
+            'outside `run_bench.py`" on are written by hand.',
             "",
         ]
     return [
-        f"The sections per size below were measured with `{embedder}`; runs with `{USE}` and "
-        f"the hand-written measurements are in [{REPORTS[USE]}]({REPORTS[USE]}).",
+        f"The sections per size below were measured with `{embedder}`; runs with `{USE}` "
+        f'are in [{REPORTS[USE]}]({REPORTS[USE]}). The sections from "Measured outside '
+        '`run_bench.py`" on are written by hand.',
         "",
     ]
 
