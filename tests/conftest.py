@@ -95,6 +95,9 @@ def valid_case_text(
     express (duplicate keys, tabs, block lists, unquoted scalars).
     """
     fields = dict(VALID_CASE_FIELDS)
+    # Fictional cases are illustrative (a real one names its sources in links); the status
+    # goes last, so the fields and extra lines keep the line numbers tests name.
+    status = overrides.pop("status", "voorbeeld")
     for key, value in overrides.items():
         if value is OMIT:
             fields.pop(key, None)
@@ -104,6 +107,7 @@ def valid_case_text(
         "---",
         *(f"{key}: {yaml_value(value)}" for key, value in fields.items()),
         *extra_lines,
+        *([] if status is OMIT else [f"status: {yaml_value(status)}"]),
         "---",
     ]
     return "\n".join(lines) + "\n" + body

@@ -107,7 +107,7 @@ def test_validate_json_reports_warnings_with_their_severity(
     assert result.exit_code == 0
     [warning] = json.loads(result.stdout)
     assert (warning["line"], warning["code"], warning["severity"]) == (
-        8,
+        9,
         "missing-sections",
         "warning",
     )
@@ -150,13 +150,15 @@ def test_validate_missing_content_dir_fails(tmp_path: Path) -> None:
 
 
 def fill_in(text: str) -> str:
-    """What an editor does with the template: fill in the four empty required fields."""
+    """What an editor does with the template: fill in the four empty required fields and
+    name a source."""
     replacements = {
         'summary: ""': 'summary: "Ouders met geldzorgen krijgen op het consultatiebureau '
         'direct een budgetcoach."',
         "principles: []": "principles: [bestaanszekerheid]",
         "regions: []": "regions: [utrecht]",
         "partners: []": "partners: [gemeente, zorg]",
+        "links: []": 'links: [{title: "Verslag", url: "https://example.nl/verslag"}]',
     }
     for old, new in replacements.items():
         assert text.count(old) == 1, old
@@ -188,7 +190,9 @@ def test_new_scaffolds_a_case_that_validates_once_filled_in(
     for field in ("summary", "principles", "regions", "partners"):
         line = next(i for i, t in enumerate(lines, start=1) if t.startswith(f"{field}:"))
         assert f"{shown}:{line}: " in result.output, (field, result.output)
-    assert result.output.splitlines()[-1] == "1 case, 0 collections, 4 errors, 4 warnings"
+    # warnings: the template's four questions and its missing sources
+    assert result.output.splitlines()[-1] == "1 case, 0 collections, 4 errors, 5 warnings"
+    assert f"{shown}:" in result.output and "geen bronnen onder 'links'" in result.output
     # the template's questions in the body are flagged at their own lines
     for prompt in TEMPLATE_PROMPTS:
         line = lines.index(prompt) + 1

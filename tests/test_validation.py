@@ -429,9 +429,9 @@ def test_stale_review_by_is_a_warning(content_tree: ContentTreeFactory) -> None:
 def test_missing_recommended_sections_is_a_warning(content_tree: ContentTreeFactory) -> None:
     body = "## Aanleiding\n\nWaarom.\n\n## Aanpak\n\nHoe.\n\n```\n## Lessen\n```\n"
     tree, path = load_one(content_tree, valid_case_text(body=body))
-    # The closing '---' is line 7, so the body starts at line 8.
+    # The closing '---' is line 8 (after the status line), so the body starts at line 9.
     expect_problem(
-        tree, path, 8, "missing-sections", "'## Resultaten', '## Lessen'", severity="warning"
+        tree, path, 9, "missing-sections", "'## Resultaten', '## Lessen'", severity="warning"
     )
     assert tree.errors == []
     assert "budgetcoach" in tree.cases
@@ -444,7 +444,7 @@ def test_warnings_do_not_make_validate_fail(content_tree: ContentTreeFactory) ->
     path = root / "cases" / "budgetcoach.md"
     assert result.exit_code == 0, result.output
     assert f"{path}:7: waarschuwing: review_by 2020-01-01 is verstreken" in result.output
-    assert f"{path}:9: waarschuwing: aanbevolen secties ontbreken" in result.output
+    assert f"{path}:10: waarschuwing: aanbevolen secties ontbreken" in result.output
     assert result.output.splitlines()[-1] == "1 case, 0 collections, 0 errors, 2 warnings"
 
 
@@ -585,3 +585,22 @@ def test_a_yaml_mistake_is_reported_in_dutch_where_it_is(
     """An unclosed quote was reported two lines late, and every YAML message in English."""
     tree, path = load_one(content_tree, valid_case_text(extra_lines=extra_lines))
     expect_problem(tree, path, bad_line, "invalid-yaml", fragment)
+
+
+def test_a_real_case_without_sources_is_warned_about(content_tree: ContentTreeFactory) -> None:
+    """content-format.md: validate warns when a case without `status: voorbeeld` has no
+    links; an illustrative case, or one that names a source, is not warned about."""
+    link = [{"title": "Verslag", "url": "https://example.nl/verslag"}]
+    root = content_tree(
+        cases={
+            "zonder.md": valid_case_text(status=OMIT),
+            "leeg.md": valid_case_text(status=OMIT, links=[]),
+            "met.md": valid_case_text(status=OMIT, links=link),
+            "verzonnen.md": valid_case_text(),
+        }
+    )
+    tree = load_content(root)
+    warned = {(Path(p.path).name, p.line) for p in tree.problems if p.code == "no-sources"}
+    # at line 1 when there is no links field, else at the links line (line 7)
+    assert warned == {("zonder.md", 1), ("leeg.md", 7)}
+    assert tree.errors == []

@@ -33,7 +33,7 @@ target_groups: []
 year:
 # Contactpersoon of team, met e-mailadres.
 contact:
-# Links naar rapporten of websites; alleen http:// of https://.
+# Bronnen: de openbare pagina's waar de feiten vandaan komen (nodig voor een echt voorbeeld).
 # links:
 #   - title: "Evaluatierapport"
 #     url: "https://example.nl/evaluatie.pdf"

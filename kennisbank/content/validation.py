@@ -248,6 +248,7 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
             )
         )
     warnings += _leftover_prompts(document, shown)
+    warnings += _unsourced(document, shown)
     missing = missing_recommended(document.body)
     if missing:
         names = ", ".join(f"'## {name}'" for name in missing)
@@ -261,6 +262,27 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
             )
         )
     return warnings
+
+
+def _unsourced(document: Document, shown: str) -> list[Problem]:
+    """A real case names its public sources; only an illustrative one may have none.
+
+    Any ``status`` counts: a wrong one is already an error that names the valid value.
+    """
+    links = document.data.get("links")
+    if "status" in document.data or (isinstance(links, list) and links):
+        return []
+    return [
+        Problem(
+            path=shown,
+            line=document.line_of(("links",)),  # line 1 when there is no links field
+            code="no-sources",
+            severity="warning",
+            message="geen bronnen onder 'links': een echt praktijkvoorbeeld noemt de "
+            "openbare bronnen van zijn feiten; een verzonnen voorbeeld krijgt "
+            "'status: voorbeeld'",
+        )
+    ]
 
 
 def _leftover_prompts(document: Document, shown: str) -> list[Problem]:
