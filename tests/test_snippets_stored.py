@@ -203,3 +203,38 @@ def test_a_page_without_query_has_no_snippets(bundled_searcher: Searcher) -> Non
     assert result.results
     assert all(hit.snippet is None for hit in result.results)
     assert np.all([hit.snippet is None for hit in bundled_searcher.related(result.results[0].slug)])
+
+
+def test_read_through_keeps_values_and_starts_over_at_its_limit() -> None:
+    from kennisbank.search.hits import ReadThrough
+
+    asked: list[list[int]] = []
+
+    def fetch(keys: list[int]) -> dict[int, str]:
+        asked.append(keys)
+        return {key: f"rij {key}" for key in keys}
+
+    cache: ReadThrough[int, str] = ReadThrough(fetch, limit=3)
+    assert cache.get([1, 2]) == {1: "rij 1", 2: "rij 2"}
+    assert cache.get([2, 1]) == {1: "rij 1", 2: "rij 2"}
+    assert asked == [[1, 2]]  # the second read came from memory
+    cache.get([3, 4])  # 4 > 3 entries: starts over with 3 and 4
+    cache.get([1])
+    assert asked == [[1, 2], [3, 4], [1]]
+
+
+def test_a_page_read_from_memory_equals_the_page_read_from_sqlite(
+    bundled_searcher: Searcher,
+) -> None:
+    """The second search of a query takes hits and snippets from the per-version cache."""
+    from kennisbank.search.hits import PageRows
+
+    params = SearchParams(query="hulp bij schulden voor jonge gezinnen", k=10)
+    bundled_searcher.page_rows = PageRows(bundled_searcher.conn)  # empty: read from SQLite
+    first = bundled_searcher.search(params)
+    assert len(bundled_searcher.page_rows.texts._items) == len(first.results)
+    second = bundled_searcher.search(params)
+    assert [hit.model_dump() for hit in second.results] == [
+        hit.model_dump() for hit in first.results
+    ]
+    assert all(hit.snippet is not None for hit in first.results)

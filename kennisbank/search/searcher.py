@@ -46,7 +46,7 @@ from kennisbank.search.bm25 import TermIndex
 from kennisbank.search.facets import FacetTable, Mask
 from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
-from kennisbank.search.hits import HitRows
+from kennisbank.search.hits import PageRows
 from kennisbank.search.lexical import fts5_scores, informative_terms
 from kennisbank.search.models import (  # re-exported: the searcher's public vocabulary
     FILTERS,
@@ -185,7 +185,7 @@ class Searcher:
             {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
         )
         self.terms = TermIndex(self.conn, self.case_ids)
-        self.hit_rows = HitRows(self.conn)
+        self.page_rows = PageRows(self.conn)
         passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
         self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
         self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
@@ -393,8 +393,8 @@ class Searcher:
         if not page:
             return []
         ids = [int(self.case_ids[p]) for p in page]
-        rows = self.hit_rows.fields(ids)
-        snippets = page_snippets(self.conn, ids, query, similarity) if query else {}
+        rows = self.page_rows.hits.get(ids)
+        snippets = page_snippets(self.page_rows, ids, query, similarity) if query else {}
         hits: list[SearchHit] = []
         for position, case_id in zip(page, ids, strict=True):
             row = rows[case_id]

@@ -10,12 +10,12 @@ stored for each passage (``text.marks``), and only for the passage it shows.
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_right
 from itertools import accumulate, compress
 
 from pydantic import BaseModel
 
+from kennisbank.search.hits import PageRows
 from kennisbank.text.analysis import query_terms, query_words, tokens
 from kennisbank.text.marks import Marks, marks_of_tokens
 
@@ -76,39 +76,37 @@ def term_overlaps(stems: list[str], terms: set[str]) -> list[float]:
 
 
 def page_snippets(
-    conn: sqlite3.Connection, case_ids: list[int], query: str, similarity: dict[int, float]
+    rows: PageRows, case_ids: list[int], query: str, similarity: dict[int, float]
 ) -> dict[int, Snippet]:
     """Per case id, the snippet of its best passage for this query (a page's worth).
 
     Passages are chosen on their stored terms alone; text and marks are then read for the
     chosen passages only, and each snippet is made from its stored marks (no analysis).
     """
-    placeholders = ",".join("?" * len(case_ids))
-    rows = conn.execute(
-        f"SELECT id, case_id, stems FROM passages WHERE case_id IN ({placeholders}) "
-        "ORDER BY case_id, ordinal",
-        case_ids,
-    ).fetchall()
-    overlaps = term_overlaps([row[2] for row in rows], set(query_terms(query)))
+    by_case = rows.terms.get(case_ids)
+    listed = [(case_id, passage) for case_id in case_ids for passage in by_case[case_id]]
+    overlaps = term_overlaps([stems for _, (_, stems) in listed], set(query_terms(query)))
     candidates: dict[int, list[tuple[int, float]]] = {}
-    for (passage_id, case_id, _), overlap in zip(rows, overlaps, strict=True):
+    for (case_id, (passage_id, _)), overlap in zip(listed, overlaps, strict=True):
         candidates.setdefault(case_id, []).append((passage_id, overlap))
     chosen: dict[int, int] = {}
     for case_id, passages in candidates.items():
-        passage_id = choose_passage(passages, similarity)
-        if passage_id is not None:
-            chosen[passage_id] = case_id
-    snippets: dict[int, Snippet] = {}
+        best = choose_passage(passages, similarity)
+        if best is not None:
+            chosen[best] = case_id
     if not chosen:
-        return snippets
+        return {}
     words = query_words(query)
-    for passage_id, heading, text, stems, parts in conn.execute(
-        f"SELECT id, heading, text, mark_stems, mark_parts FROM passages "
-        f"WHERE id IN ({','.join('?' * len(chosen))})",
-        list(chosen),
-    ):
-        snippets[chosen[passage_id]] = _snippet(heading, text, Marks(stems, parts), words)
-    return snippets
+    texts = rows.texts.get(list(chosen))
+    return {
+        case_id: _snippet(
+            texts[passage_id].heading,
+            texts[passage_id].text,
+            Marks(texts[passage_id].mark_stems, texts[passage_id].mark_parts),
+            words,
+        )
+        for passage_id, case_id in chosen.items()
+    }
 
 
 def make_snippet(heading: str, text: str, query: str) -> Snippet:

@@ -33,6 +33,7 @@ class FacetValue(BaseModel):
     count: int
     selected: bool
     url: str  # the search with this value toggled
+    dom_id: str  # the checkbox's id: f-<filter>-<value>
 
 
 class FacetGroup(BaseModel):
@@ -175,6 +176,7 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
                     count=count,
                     selected=is_on,
                     url=urls.url(replace={name: toggled}),
+                    dom_id=f"f-{name}-{value}",
                 )
             )
         groups.append(
