@@ -127,7 +127,8 @@ def _build_text(embedder: str, full_build_max: int) -> str:
 
 def _search_text(embedder: str) -> str:
     threads = (
-        " (e5 encodes the query with the searcher's 2 OpenMP threads, the server's default)"
+        " (e5 encodes the query with the searcher's OpenMP thread count, the server's default"
+        ", `KENNISBANK_ENCODE_THREADS`: 1)"
         if embedder == E5
         else ""
     )
