@@ -119,6 +119,8 @@ def repeat_passes(searcher: Any, params: list[Any], repeats: int) -> tuple[list[
 def breakdown(searcher: Any, params: list[Any]) -> tuple[dict[str, list[float]], np.ndarray]:
     """One pass with the three expensive parts timed on their own (ms each: query encoding,
     keyword scoring, FAISS), and the query vectors for the recall and baseline steps."""
+    from kennisbank.text.analysis import query_terms
+
     embedder = searcher.embedder()
     config = searcher.ranking
     encode, lexical, vector_search = [], [], []
@@ -127,7 +129,9 @@ def breakdown(searcher: Any, params: list[Any]) -> tuple[dict[str, list[float]],
         seconds, vector = timed(lambda item=item: embedder.encode_query(item.query))  # type: ignore[misc]
         encode.append(seconds * 1000)
         vectors.append(vector[0])
-        seconds, _ = timed(lambda item=item: searcher._lexical(item.query))  # type: ignore[misc]
+        seconds, _ = timed(
+            lambda item=item: searcher._lexical(query_terms(item.query))  # type: ignore[misc]
+        )
         lexical.append(seconds * 1000)
         seconds, _ = timed(
             lambda vector=vector: searcher.passage_index.search(  # type: ignore[misc]

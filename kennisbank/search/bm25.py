@@ -68,7 +68,9 @@ class TermIndex:
         return int(self.starts[term_id + 1] - self.starts[term_id])
 
     def idf(self, term: str) -> float:
-        documents = self.frequency(term)
+        return self._idf(self.frequency(term))
+
+    def _idf(self, documents: int) -> float:
         return math.log(1 + (self.size - documents + 0.5) / (documents + 0.5))
 
     def upper_bound(self, terms: list[str]) -> float:
@@ -91,7 +93,7 @@ class TermIndex:
             span = slice(self.starts[term_id], self.starts[term_id + 1])
             cases = self.postings_case[span]
             tf = self.postings_weight[span].astype(np.float64)
-            idf = math.log(1 + (self.size - documents + 0.5) / (documents + 0.5))
+            idf = self._idf(documents)
             total[cases] += idf * tf * (K1 + 1) / (tf + norm[cases])
             matched[cases] = True
         total[~matched] = np.nan

@@ -249,8 +249,9 @@ class Searcher:
         semantic: Scores = np.full(size, np.nan)
         close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
+        terms = query_terms(query)  # analysed once: the keyword side and its upper bound
         if mode in ("hybrid", "lexical"):
-            lexical = self._lexical(query)
+            lexical = self._lexical(terms)
         if mode in ("hybrid", "semantic"):
             semantic, close, similarity = self._semantic(query, allowed, trace, self._floor(query))
         matched = ~np.isnan(lexical)
@@ -263,7 +264,7 @@ class Searcher:
         if config.fusion == "convex":
             top = 0.0
             if config.lexical_coverage:
-                top = config.lexical_coverage * self.terms.upper_bound(query_terms(query))
+                top = config.lexical_coverage * self.terms.upper_bound(terms)
             fused = convex_fusion(lexical, semantic, config.alpha, config.semantic_floor, top)
         else:
             fused = reciprocal_rank_fusion(
@@ -293,10 +294,10 @@ class Searcher:
             return absolute_closeness(config)
         return closeness_cutoff(config)
 
-    def _lexical(self, query: str) -> Scores:
+    def _lexical(self, query_terms: list[str]) -> Scores:
         """Keyword scores per case position (NaN: no informative query term matches)."""
         terms = informative_terms(
-            query_terms(query), self.terms.frequency, len(self.slugs), self.ranking.max_term_share
+            query_terms, self.terms.frequency, len(self.slugs), self.ranking.max_term_share
         )
         if self.ranking.lexical_engine == "bm25f":
             return self.terms.scores(terms)
