@@ -109,11 +109,13 @@ def cpu_ms(pid: int) -> float:
 
 
 def encoder(index: Path) -> object:
-    from kennisbank.embedders import get_embedder, spec_for_name
+    from kennisbank.embedders import E5_EMBEDDER, get_embedder, spec_for_name
+    from kennisbank.webapp.settings import Settings
 
     name = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["embedder"]
-    # the thread count the server encodes with (KENNISBANK_ENCODE_THREADS, default 1); USE 1
-    threads = int(os.environ.get("KENNISBANK_ENCODE_THREADS", "1")) if "e5" in name else 1
+    # the thread count the server encodes with (Settings reads KENNISBANK_ENCODE_THREADS,
+    # as the server does); USE always encodes on one (Searcher.embedder)
+    threads = Settings().encode_threads if name == E5_EMBEDDER else 1
     return get_embedder(spec_for_name(name), threads=threads)
 
 
