@@ -33,7 +33,7 @@ def load_bench() -> object:
 @pytest.mark.slow
 def test_no_request_fails_while_the_index_is_rebuilt(tmp_path: Path) -> None:
     if shutil.which("wrk") is None:
-        pytest.fail("wrk is not installed (Debian package 'wrk'; .ci/run installs it)")
+        pytest.fail("wrk is not installed (Debian package 'wrk'; scripts/test.sh installs it)")
     bench: Any = load_bench()
     content = tmp_path / "content"
     shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
