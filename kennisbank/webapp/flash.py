@@ -21,7 +21,11 @@ KINDS: dict[str, str] = {
     "verwijderd": "Verwijderd uit je selectie",
     "leeggemaakt": "Je selectie is leeggemaakt",
     "vervangen": "De gedeelde selectie is nu je eigen selectie; je vorige selectie is vervangen",
+    "overgenomen": "De gedeelde selectie is nu je eigen selectie",
 }
+# Notices whose undo restores a list, which may have been empty ("overgenomen": the visitor
+# had no selection of their own before editing a shared one).
+UNDOABLE = ("leeggemaakt", "vervangen", "overgenomen")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,6 @@ def read_notice(request: Request) -> Notice | None:
     """The pending notice, if the cookie holds a well-formed one."""
     kind, _, payload = (request.cookies.get(COOKIE) or "").partition(":")
     slugs = tuple(s for s in payload.split(",")[:MAX_SLUGS] if is_valid_slug(s))
-    if kind in KINDS and slugs:
+    if kind in KINDS and (slugs or kind == "overgenomen"):
         return Notice(kind, slugs)
     return None

@@ -183,12 +183,13 @@ def change(
     else:
         target = params.safe_back_target(terug)
         response = RedirectResponse(_back_to_result(target, slug), status_code=303)
-        if actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
+        if is_shared(request) and actie != "herstellen" and own != slugs:
+            # any edit of a shared list replaces the visitor's own: always offer the way back
+            set_notice(response, "vervangen" if own else "overgenomen", own)
+        elif actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
             set_notice(response, KINDS_BY_ACTION[actie], [slug])
         elif actie == "leegmaken" and before:
             set_notice(response, "leeggemaakt", before)
-        elif is_shared(request) and own and own != slugs:
-            set_notice(response, "vervangen", own)
     response.set_cookie(
         COOKIE,
         ",".join(slugs),

@@ -81,11 +81,15 @@ def render(
     """Render a page with what the layout needs on every page (selection, build problems)."""
     from kennisbank.webapp.flash import COOKIE, read_notice
     from kennisbank.webapp.selection import read_selection
+    from kennisbank.webapp.selection_edit import is_shared, own_selection
 
     holder = request.app.state.holder
     notice = read_notice(request)
+    selection = read_selection(request)
     context = {
-        "selection": read_selection(request),
+        "selection": selection,
+        # the header badge counts the visitor's own list, also while a shared one is shown
+        "own_count": len(own_selection(request)) if is_shared(request) else len(selection),
         "build_problems": holder.problems,
         "path": request.url.path,
         "title": "",

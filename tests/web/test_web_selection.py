@@ -86,6 +86,38 @@ def test_editing_a_shared_list_offers_the_own_list_back(page: Page, live_url: st
     assert listed(page) == [D]
 
 
+def test_removing_from_a_shared_list_can_be_undone(page: Page, live_url: str) -> None:
+    """Round 2, item 2: "Verwijderen" on a shared list replaced the visitor's own selection
+    with no way back (only "Omhoog" offered one), and the badge showed the shared count."""
+    page.goto(f"{live_url}/voorbeelden/{D}")
+    page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+    expect(page.locator("header .badge")).to_have_text("1")
+    page.goto(f"{live_url}/selectie?s={A}&s={B}&s={C}")
+    expect(page.locator("header .badge")).to_have_text("1")  # still the visitor's own count
+    item_button(page, A, "Verwijderen")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [B, C]
+    expect(page.locator("#melding")).to_contain_text("vorige selectie is vervangen")
+    expect(page.locator("header .badge")).to_have_text("2")
+    page.get_by_role("button", name="Ongedaan maken").click()
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [D]
+
+
+def test_editing_a_shared_list_without_an_own_list_can_be_undone(
+    page: Page, live_url: str
+) -> None:
+    page.goto(f"{live_url}/selectie?s={A}&s={B}")
+    expect(page.locator("header .badge")).to_have_text("0")
+    item_button(page, B, "Verwijderen")
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    assert listed(page) == [A]
+    expect(page.locator("#melding")).to_contain_text("gedeelde selectie is nu je eigen selectie")
+    page.get_by_role("button", name="Ongedaan maken").click()
+    page.wait_for_url(re.compile(r"/selectie(#.*)?$"))
+    expect(page.locator("main")).to_contain_text("Je selectie is leeg")
+
+
 # --- Item 5: the collection file from "Mijn selectie" -------------------------------------
 
 
