@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
-from kennisbank.webapp import api_docs, routes_api, routes_pages
+from kennisbank.webapp import api_docs, routes_api, routes_pages, routes_selection
 from kennisbank.webapp.headers import HeadersMiddleware
 from kennisbank.webapp.messages import http_detail, validation_message
 from kennisbank.webapp.metrics import Metrics, install_metrics
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api_docs.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_selection.router)
     _install_handlers(app)
     if metrics is not None:
         install_metrics(app, metrics)

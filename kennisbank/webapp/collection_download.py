@@ -9,7 +9,7 @@ from ``selection.py`` (reading the list), which only supplies the cases.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import yaml
 from fastapi import HTTPException
@@ -45,19 +45,40 @@ def _bad_date(value: str) -> dt.date:
     )
 
 
-def collection_download(selection: CollectionRecord, form: Mapping[str, str]) -> tuple[str, str]:
+def collection_title(value: str) -> str:
+    title = " ".join(value.split())[: LIMITS["titel"]] or "Mijn selectie"
+    return title if len(title) >= 5 else f"Selectie: {title}"
+
+
+def download_name(title: str, taken: Collection[str]) -> tuple[str, str]:
+    """(file name, the taken slug it avoids or ""): a name no published collection has.
+
+    The file goes into ``content/collections/``; under the slug of its title it would
+    overwrite a collection of the same name, so the first free ``<slug>-2``, ``-3`` … is used.
+    """
+    base = slugify(collection_title(title)) or "selectie"
+    if base not in taken:
+        return f"{base}.md", ""
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}.md", base
+
+
+def collection_download(
+    selection: CollectionRecord, form: Mapping[str, str], taken: Collection[str] = ()
+) -> tuple[str, str]:
     """A ready-to-commit ``content/collections/<slug>.md`` and its file name.
 
     ``form`` holds the download form's fields: ``titel``, ``beschrijving``, ``datum``,
-    ``plaats``, ``samensteller``, ``inleiding`` and ``notitie-<slug>`` per case.
+    ``plaats``, ``samensteller``, ``inleiding`` and ``notitie-<slug>`` per case; ``taken``
+    the slugs of the published collections, which the file name avoids (and says so).
     """
 
     def field(name: str) -> str:
         return " ".join(form.get(name, "").split())[: LIMITS[name]]
 
-    title = field("titel") or "Mijn selectie"
-    if len(title) < 5:
-        title = f"Selectie: {title}"
+    title = collection_title(form.get("titel", ""))
     data: dict[str, object] = {"title": title}
     if field("beschrijving"):
         data["description"] = field("beschrijving")
@@ -75,5 +96,11 @@ def collection_download(selection: CollectionRecord, form: Mapping[str, str]) ->
     data["cases"] = entries
     front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     intro = form.get("inleiding", "").replace("\r\n", "\n").strip()[:MAX_INTRO]
-    name = f"{slugify(title) or 'selectie'}.md"
+    name, avoided = download_name(title, taken)
+    if avoided:
+        # a YAML comment: the editor who commits the file reads why it has this name
+        front = (
+            f"# Er bestaat al een collectie '{avoided}'; dit bestand heet daarom '{name}'.\n"
+            + front
+        )
     return f"---\n{front}---\n" + (f"{intro}\n" if intro else ""), name

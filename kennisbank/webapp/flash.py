@@ -22,10 +22,11 @@ KINDS: dict[str, str] = {
     "leeggemaakt": "Je selectie is leeggemaakt",
     "vervangen": "De gedeelde selectie is nu je eigen selectie; je vorige selectie is vervangen",
     "overgenomen": "De gedeelde selectie is nu je eigen selectie",
+    "bewaard": "Bewaard in deze browser; het staat op de afdrukversie",
 }
-# Notices whose undo restores a list, which may have been empty ("overgenomen": the visitor
-# had no selection of their own before editing a shared one).
-UNDOABLE = ("leeggemaakt", "vervangen", "overgenomen")
+# Notices about no case in particular ("overgenomen": the visitor had no selection of their
+# own before editing a shared one, so undo restores an empty list; "bewaard": details kept).
+WITHOUT_SLUGS = ("overgenomen", "bewaard")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,6 @@ def read_notice(request: Request) -> Notice | None:
     """The pending notice, if the cookie holds a well-formed one."""
     kind, _, payload = (request.cookies.get(COOKIE) or "").partition(":")
     slugs = tuple(s for s in payload.split(",")[:MAX_SLUGS] if is_valid_slug(s))
-    if kind in KINDS and (slugs or kind == "overgenomen"):
+    if kind in KINDS and (slugs or kind in WITHOUT_SLUGS):
         return Notice(kind, slugs)
     return None

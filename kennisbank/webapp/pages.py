@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import HTTPException
 
 from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import (
-    CaseRecord,
     CollectionRecord,
     coverage,
     get_case,
@@ -15,6 +16,7 @@ from kennisbank.search.catalog import (
 from kennisbank.search.searcher import FILTERS, Searcher
 from kennisbank.webapp.contexts import CasePage, CollectionPage, taxonomy_labels
 from kennisbank.webapp.rendering import render_markdown
+from kennisbank.webapp.selection_details import SelectionDetails
 from kennisbank.webapp.settings import Settings
 
 RELATED = 4
@@ -50,40 +52,51 @@ def collection_page(searcher: Searcher, slug: str, settings: Settings) -> Collec
     )
 
 
-def selection_page(searcher: Searcher, slugs: list[str], settings: Settings) -> CollectionPage:
-    """A selection shown (and printed) exactly like a collection."""
+def selection_page(
+    searcher: Searcher,
+    slugs: list[str],
+    settings: Settings,
+    details: SelectionDetails | None = None,
+) -> CollectionPage:
+    """A selection shown (and printed) exactly like a collection, with what the organiser
+    typed about it (title, date, place, introduction, a note per case) where they did."""
     from kennisbank.search.catalog import CollectionItem, get_cases
 
+    details = details or SelectionDetails()
     cases = get_cases(searcher.conn, slugs)
-    items = [CollectionItem(slug=s, case=cases[s]) for s in slugs if s in cases]
+    items = [
+        CollectionItem(slug=s, case=cases[s], note=details.notities.get(s, ""))
+        for s in slugs
+        if s in cases
+    ]
     collection = CollectionRecord(
         slug="selectie",
-        title="Mijn selectie",
+        title=details.titel or "Mijn selectie",
         items=items,
-        description=f"{len(items)} geselecteerde voorbeelden",
+        description=details.beschrijving or f"{len(items)} geselecteerde voorbeelden",
+        date=details.datum if _is_date(details.datum) else None,
+        location=details.plaats or None,
+        curator=details.samensteller or None,
+        body=details.inleiding,
     )
     return CollectionPage(
         collection=collection,
-        intro_html="",
+        intro_html=render_markdown(details.inleiding) if details.inleiding else "",
         url=f"{settings.base_url.rstrip('/')}/selectie",
         labels=taxonomy_labels(searcher.taxonomy),
     )
 
 
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
 def case_url(settings: Settings, slug: str) -> str:
     return f"{settings.base_url.rstrip('/')}/voorbeelden/{slug}"
-
-
-def key_sections(case: CaseRecord) -> list[tuple[str, str]]:
-    """(heading, html) of the Aanpak and Lessen sections: what a printed handout needs."""
-    from kennisbank.content.sections import split_sections
-
-    wanted = {"aanpak", "lessen"}
-    return [
-        (s.heading, render_markdown(s.markdown))
-        for s in split_sections(case.body)
-        if s.heading.lower() in wanted
-    ]
 
 
 def overview(searcher: Searcher, columns: str) -> dict[str, object]:

@@ -52,6 +52,30 @@ def test_a_handout_is_a_cover_and_one_page_per_case(
         assert len(text.split()) > 150, text[:200]
 
 
+def test_a_handout_prints_what_a_meeting_discusses(browser: Browser, live_url: str) -> None:
+    """Round 2, item 4: Aanleiding and Resultaten (the figures) were left out, and so were
+    the region, partners, organisations and sources; the cover had no code of its own."""
+    from kennisbank.content.loading import load_content
+
+    tree = load_content(CONTENT)
+    pages = a4_pages(browser, f"{live_url}/collecties/{ROADSHOW}/afdrukken")
+    assert f"/collecties/{ROADSHOW}" in pages[0].replace(" ", "")  # the cover's own code
+    for (slug, _), text in zip(collection_entries(ROADSHOW), pages[1:], strict=True):
+        case = tree.cases[slug]
+        flat = text.replace(" ", "")
+        for heading in re.findall(r"^## (.+)$", case.body, flags=re.M):
+            assert heading.replace(" ", "") in flat, (slug, heading)
+        assert tree.taxonomy is not None
+        region = tree.taxonomy.labels("regions")[case.regions[0]]
+        partner = tree.taxonomy.labels("partners")[case.partners[0]]
+        assert region.replace(" ", "") in flat and partner.replace(" ", "") in flat, slug
+        for organisation in case.organisations[:5]:
+            assert organisation.replace(" ", "") in flat, (slug, organisation)
+        assert "Bronnen:" in text, slug
+        for link in case.links:
+            assert link.title.replace(" ", "") in flat, (slug, link.title)
+
+
 def test_a_selection_handout_keeps_codes_with_their_cases(browser: Browser, live_url: str) -> None:
     slugs = case_slugs()[:4]
     query = "&".join(f"s={s}" for s in slugs)
@@ -87,7 +111,11 @@ def test_serve_names_its_own_address_in_qr_codes(web_index: Path) -> None:
         server.wait(timeout=30)
     captions = [
         f.get_text(" ", strip=True)
-        for f in BeautifulSoup(response.text, "html.parser").select("figure.qr-block figcaption")
+        for f in BeautifulSoup(response.text, "html.parser").select(
+            "article figure.qr-block figcaption"
+        )
     ]
     assert captions and all(f"{url}/voorbeelden/" in c for c in captions), captions
+    cover = BeautifulSoup(response.text, "html.parser").select_one(".cover figcaption")
+    assert cover is not None and f"{url}/collecties/{ROADSHOW}" in cover.get_text(), cover
     assert re.search(rf'href="{re.escape(url)}/voorbeelden/', feed), feed[:500]

@@ -8,6 +8,7 @@ left none, because the post edited the visitor's own (empty) cookie list.
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 import re
@@ -207,3 +208,104 @@ def test_all_cases_and_a_collection_download_as_excel(page: Page, live_url: str)
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:4] == ("positie", "slug", "titel", "notitie")
     assert [(r[1], r[3] or "") for r in rows[1:]] == collection_entries(ROADSHOW)
+
+
+# --- Round 2, item 3: what an organiser types is kept and printed --------------------------
+
+
+def fill_details(page: Page) -> None:
+    form = page.locator("form.download-form")
+    form.get_by_label("Titel van de collectie").fill("Roadshow Oost: samen wonen")
+    form.get_by_label("Datum van de bijeenkomst (optioneel)").fill("2027-04-06")
+    form.get_by_label("Plaats (optioneel)").fill("Ede, De Reehorst")
+    form.get_by_label("Inleiding (optioneel, Markdown)").fill("We beginnen om **19.00 uur**.")
+    title_b = page.locator(f"#r-{B} h2").inner_text()
+    form.get_by_label(title_b, exact=True).fill("Vraag aan de zaal: wie doet dit al?")
+
+
+def test_the_organisers_details_survive_a_reload_and_reach_the_handout(
+    page: Page, live_url: str
+) -> None:
+    """Before: the form promised notes in the handout, but "Afdrukversie" printed "Mijn
+    selectie" without title, introduction or notes, and a reload lost what was typed."""
+    for slug in (A, B):
+        page.goto(f"{live_url}/voorbeelden/{slug}")
+        page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+    page.goto(f"{live_url}/selectie")
+    fill_details(page)
+    page.get_by_role("button", name="Bewaren", exact=True).click()
+    page.wait_for_url(re.compile(r"/selectie#gegevens$"))
+    expect(page.locator("#melding")).to_contain_text("Bewaard")
+    page.reload()
+    form = page.locator("form.download-form")
+    expect(form.get_by_label("Titel van de collectie")).to_have_value("Roadshow Oost: samen wonen")
+    expect(form.get_by_label("Plaats (optioneel)")).to_have_value("Ede, De Reehorst")
+    title_b = page.locator(f"#r-{B} h2").inner_text()
+    expect(form.get_by_label(title_b, exact=True)).to_have_value(
+        "Vraag aan de zaal: wie doet dit al?"
+    )
+    page.get_by_role("link", name="Afdrukversie (hand-out)").click()
+    page.wait_for_url(re.compile(r"/selectie/afdrukken"))
+    cover = page.locator(".cover")
+    expect(cover.locator("h1")).to_have_text("Roadshow Oost: samen wonen")
+    expect(cover).to_contain_text("6 april 2027")
+    expect(cover).to_contain_text("Ede, De Reehorst")
+    expect(cover.locator(".intro strong")).to_have_text("19.00 uur")
+    expect(page.locator("article.handout-case").nth(1).locator(".note")).to_contain_text(
+        "wie doet dit al?"
+    )
+
+
+def test_details_too_long_for_the_browser_are_refused_and_kept_on_the_page(
+    page: Page, live_url: str
+) -> None:
+    page.goto(f"{live_url}/selectie?s={A}")
+    page.get_by_label("Titel van de collectie").fill("Te veel tekst")
+    # hex digests hardly compress: 8,100 characters are far beyond one cookie
+    words = " ".join(hashlib.sha256(str(i).encode()).hexdigest()[:8] for i in range(900))
+    page.get_by_label("Inleiding (optioneel, Markdown)").fill(words)
+    page.get_by_role("button", name="Bewaren", exact=True).click()
+    expect(page.locator("#gegevens-fout")).to_contain_text("te veel tekst")
+    kept = page.get_by_label("Inleiding (optioneel, Markdown)").input_value()
+    assert kept == words, (len(kept), len(words))
+
+
+# --- Round 2, item 7: a downloaded collection never overwrites a published one -------------
+
+
+def test_a_download_named_like_a_published_collection_gets_a_free_name(
+    page: Page, live_url: str, content_copy: Path
+) -> None:
+    taken = ROADSHOW.replace("-", " ").capitalize()  # a title whose slug is the file's
+    page.goto(f"{live_url}/selectie?s={A}")
+    page.get_by_label("Titel van de collectie").fill(taken)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Collectiebestand downloaden").click()
+    name = download.value.suggested_filename
+    assert name == f"{ROADSHOW}-2.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"Er bestaat al een collectie '{ROADSHOW}'" in text
+    (content_copy / "collections" / name).write_text(text, encoding="utf-8")
+    tree = load_content(content_copy)
+    assert tree.errors == [], [p.format() for p in tree.errors]
+    # saved, the page says so before anyone downloads
+    page.get_by_role("button", name="Bewaren", exact=True).click()
+    expect(page.locator("#bestandsnaam")).to_contain_text(f"{ROADSHOW}-2.md")
+
+
+# --- Round 2, item 10: a selection downloads as a spreadsheet; the share link is whole ------
+
+
+def test_a_selection_downloads_as_excel_and_csv_and_shows_a_whole_share_link(
+    page: Page, live_url: str
+) -> None:
+    for slug in (A, B):
+        page.goto(f"{live_url}/voorbeelden/{slug}")
+        page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+    page.goto(f"{live_url}/selectie")
+    expect(page.locator("a.share-link")).to_have_text(f"{live_url}/selectie?s={A}&s={B}")
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel").read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == [A, B]
+    data = download(page, "CSV").read_bytes().decode("utf-8-sig")
+    assert [row["slug"] for row in csv.DictReader(io.StringIO(data))] == [A, B]
