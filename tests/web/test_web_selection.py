@@ -8,8 +8,8 @@ left none, because the post edited the visitor's own (empty) cookie list.
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -105,9 +105,7 @@ def test_removing_from_a_shared_list_can_be_undone(page: Page, live_url: str) ->
     assert listed(page) == [D]
 
 
-def test_editing_a_shared_list_without_an_own_list_can_be_undone(
-    page: Page, live_url: str
-) -> None:
+def test_editing_a_shared_list_without_an_own_list_can_be_undone(page: Page, live_url: str) -> None:
     page.goto(f"{live_url}/selectie?s={A}&s={B}")
     expect(page.locator("header .badge")).to_have_text("0")
     item_button(page, B, "Verwijderen")
