@@ -282,6 +282,11 @@ def serve(
     if watch and workers > 1:
         raise _fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
+    if watch:
+        typer.echo(
+            f"Bewaakt {content.resolve()}: elke opgeslagen wijziging wordt meteen verwerkt, "
+            "open pagina's laden zichzelf opnieuw en fouten staan bovenaan elke pagina."
+        )
     try:
         uvicorn.run(
             "kennisbank.webapp:create_app",

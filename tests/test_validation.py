@@ -426,6 +426,25 @@ def test_stale_review_by_is_a_warning(content_tree: ContentTreeFactory) -> None:
     assert current.problems == []
 
 
+def test_an_updated_date_in_the_future_is_a_warning(content_tree: ContentTreeFactory) -> None:
+    """Round 2, item 8: a typo such as 2062 for 2026 put a case on top of "newest" unseen."""
+    future = TODAY + dt.timedelta(days=1)
+    tree, path = load_one(content_tree, valid_case_text(updated=future))
+    expect_problem(tree, path, 7, "future-updated", future.isoformat(), severity="warning")
+    assert tree.errors == []
+    today, _ = load_one(content_tree, valid_case_text(updated=TODAY))
+    assert today.problems == []
+
+
+def test_counts_of_problems_read_as_dutch() -> None:
+    from kennisbank.content.problems import ContentError, Problem
+
+    one = ContentError([Problem(path="a.md", line=1, code="x", message="m")])
+    assert str(one) == "1 fout in de content"
+    two = ContentError([Problem(path="a.md", line=1, code="x", message="m")] * 2)
+    assert str(two) == "2 fouten in de content"
+
+
 def test_missing_recommended_sections_is_a_warning(content_tree: ContentTreeFactory) -> None:
     body = "## Aanleiding\n\nWaarom.\n\n## Aanpak\n\nHoe.\n\n```\n## Lessen\n```\n"
     tree, path = load_one(content_tree, valid_case_text(body=body))

@@ -35,7 +35,7 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} fout(en) in de content")
+        super().__init__(f"{count(len(errors), 'fout', 'fouten')} in de content")
 
 
 def suggest(value: str, options: list[str], limit: int = 3) -> list[str]:
@@ -46,3 +46,8 @@ def suggest(value: str, options: list[str], limit: int = 3) -> list[str]:
     hits = difflib.get_close_matches(folded, options, n=limit, cutoff=0.5)
     prefix = [o for o in options if o.startswith(folded[:4]) and o not in hits] if folded else []
     return (hits + prefix)[:limit]
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``1 fout``, ``2 fouten``: Dutch counts read wrong with a fixed plural ("1 fouten")."""
+    return f"{n} {one if n == 1 else many}"

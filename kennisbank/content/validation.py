@@ -226,6 +226,37 @@ def _describe(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _future_update(document: Document, shown: str, today: dt.date) -> list[Problem]:
+    """``updated`` says when the text was last revised; a date to come is a typo (the feed
+    and the sort by newest would put the case on top for months)."""
+    updated = _as_date(document.data.get("updated"))
+    if updated is None or updated <= today:
+        return []
+    return [
+        Problem(
+            path=shown,
+            line=document.line_of(("updated",)),
+            code="future-updated",
+            severity="warning",
+            message=f"updated {updated.isoformat()} ligt in de toekomst: gebruik de datum "
+            f"van de laatste inhoudelijke wijziging (vandaag is {today.isoformat()})",
+        )
+    ]
+
+
 def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Problem]:
     warnings: list[Problem] = []
     review_by = document.data.get("review_by")
@@ -247,6 +278,7 @@ def _case_warnings(document: Document, shown: str, today: dt.date) -> list[Probl
                 "controleer het voorbeeld en zet een nieuwe datum",
             )
         )
+    warnings += _future_update(document, shown, today)
     warnings += _leftover_prompts(document, shown)
     warnings += _unsourced(document, shown)
     missing = missing_recommended(document.body)

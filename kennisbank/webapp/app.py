@@ -69,8 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_metrics(app, metrics)
     app.add_middleware(HeadersMiddleware, settings=settings, index_header=INDEX_HEADER)
     if settings.watch:
+        from kennisbank.webapp import preview
         from kennisbank.webapp.watch import start_watcher
 
+        app.include_router(preview.router)
         start_watcher(app, settings)
     return app
 

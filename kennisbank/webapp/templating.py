@@ -45,6 +45,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["snippet"] = snippet_html
     env.filters["nl_date"] = nl_date
     env.globals["back_link"] = back_link
+    env.globals["watch"] = settings.watch
     return templates
 
 
@@ -94,6 +95,7 @@ def render(
         "path": request.url.path,
         "title": "",
         "notice": notice,
+        **_preview(request),
         **context,
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
@@ -102,3 +104,12 @@ def render(
     if COOKIE in request.cookies:
         response.delete_cookie(COOKIE, httponly=True, samesite="lax")  # shown once
     return response
+
+
+def _preview(request: Request) -> dict[str, Any]:
+    """The stamp the editors' preview script compares (``serve --watch`` only)."""
+    if not request.app.state.templates.env.globals.get("watch"):
+        return {}
+    from kennisbank.webapp.preview import preview_stamp
+
+    return {"preview_stamp": preview_stamp(request.app.state.holder)}

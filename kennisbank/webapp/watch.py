@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from kennisbank.content.problems import ContentError, Problem
+from kennisbank.content.problems import ContentError, Problem, count
 from kennisbank.indexing.builder import BuildError, build_index
 from kennisbank.indexing.lock import BuildLocked
 from kennisbank.webapp.settings import Settings
@@ -31,7 +31,8 @@ def rebuild(holder: IndexHolder, settings: Settings) -> None:
             shown_relative(p, settings.content) for p in exc.problems if p.severity == "error"
         ]
         log.warning(
-            "content ongeldig: %d fouten; de vorige index blijft in gebruik", len(holder.problems)
+            "content ongeldig: %s; de vorige index blijft in gebruik",
+            count(len(holder.problems), "fout", "fouten"),
         )
         return
     except (BuildError, BuildLocked) as exc:
