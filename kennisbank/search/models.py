@@ -14,9 +14,18 @@ from kennisbank.search.snippets import Snippet
 from kennisbank.search.timing import SearchTiming
 
 Mode = Literal["hybrid", "lexical", "semantic"]
+# "relevance" is the ranking (newest first without a query); "newest" by `updated` (else
+# `year`); "title" alphabetically. Ties always go by title, so equal dates read in order.
+Sort = Literal["relevance", "newest", "title"]
 MAX_QUERY_CHARS = 500
-# Filter parameter -> case field; the parameter names are the CLI and API's.
-FILTERS: dict[str, str] = {"principle": "principles", "region": "regions", "partner": "partners"}
+# Filter parameter -> case field; the parameter names are the CLI and API's. `evidence` is
+# one id per case (how well its results are known), the others lists.
+FILTERS: dict[str, str] = {
+    "principle": "principles",
+    "region": "regions",
+    "partner": "partners",
+    "evidence": "evidence",
+}
 
 
 class SearchParams(BaseModel):
@@ -26,9 +35,11 @@ class SearchParams(BaseModel):
     principle: list[str] = []
     region: list[str] = []
     partner: list[str] = []
+    evidence: list[str] = []
     k: int = Field(default=10, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=10_000)
     mode: Mode = "hybrid"
+    sort: Sort = "relevance"
     snippets: bool = True  # the JSON contract has no snippets: the API skips their cost
 
     def filters(self) -> dict[str, list[str]]:

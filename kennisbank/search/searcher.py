@@ -24,6 +24,7 @@ import json
 import sqlite3
 import time
 import weakref
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,7 @@ from kennisbank.search.ranking import (
     ranking_for,
 )
 from kennisbank.search.snippets import page_snippets
+from kennisbank.search.sorting import SortOrders
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import known_word, query_terms, tokens
 
@@ -159,14 +161,15 @@ class Searcher:
         return vector
 
     def _load_tables(self) -> None:
-        rows = self.conn.execute("SELECT id, slug, sort_date FROM cases ORDER BY id").fetchall()
+        rows = self.conn.execute(
+            "SELECT id, slug, sort_date, title, json_extract(data, '$.evidence') AS evidence "
+            "FROM cases ORDER BY id"
+        ).fetchall()
         self.case_ids = np.asarray([row["id"] for row in rows], dtype=np.int64)
         self.slugs = [row["slug"] for row in rows]
         self.position = {slug: i for i, slug in enumerate(self.slugs)}
-        newest = sorted(
-            range(len(rows)), key=lambda i: (rows[i]["sort_date"], rows[i]["slug"]), reverse=True
-        )
-        self.newest_first = np.asarray(newest, dtype=np.int64)
+        self.orders = SortOrders([r["sort_date"] for r in rows], [r["title"] for r in rows])
+        self.newest_first = self.orders.newest_first
         self.slug_rank = np.argsort(np.argsort(np.asarray(self.slugs, dtype=object)))
         meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         self.taxonomy = Taxonomy.model_validate(
@@ -177,10 +180,14 @@ class Searcher:
         field_to_param = {field: param for param, field in FILTERS.items()}
         self.facets = FacetTable(
             len(rows),
-            (
-                (int(pos), field_to_param[row[1]], row[2])
-                for pos, row in zip(positions, facet_rows, strict=True)
-                if row[1] in field_to_param
+            chain(
+                (
+                    (int(pos), field_to_param[row[1]], row[2])
+                    for pos, row in zip(positions, facet_rows, strict=True)
+                    if row[1] in field_to_param
+                ),
+                # one id per case, read from the case's data (no facet rows in the index)
+                ((i, "evidence", r["evidence"]) for i, r in enumerate(rows) if r["evidence"]),
             ),
             {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
         )
@@ -219,6 +226,7 @@ class Searcher:
             semantic, _, similarity = self._semantic(query, None, trace)
             matched, order, scores = closest_by_meaning(semantic, allowed, self.ranking)
             by_meaning = bool(matched.any())
+        order = self.orders.apply(order, params.sort)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
         took = time.perf_counter() - started

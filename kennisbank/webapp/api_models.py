@@ -116,6 +116,23 @@ class CollectionOut(ApiModel):
     cases: list[CollectionEntryOut] = Field(description="In de volgorde van de samensteller.")
 
 
+class CollectionListItem(ApiModel):
+    slug: str
+    title: str
+    description: str
+    date: str | None
+    location: str | None
+    curator: str | None
+    url: str
+    cases: int = Field(description="Aantal voorbeelden in de collectie.")
+
+
+class CollectionsList(ApiModel):
+    total: int
+    index: str
+    collections: list[CollectionListItem] = Field(description="Nieuwste bijeenkomst eerst.")
+
+
 class Health(ApiModel):
     status: Literal["ok"]
     cases: int

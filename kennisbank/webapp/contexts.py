@@ -19,12 +19,21 @@ from kennisbank.search.searcher import FILTERS, Searcher, SearchHit, SearchParam
 from kennisbank.search.suggest import named_filters
 
 # HTML query parameters are Dutch; the API's are the English contract names.
-HTML_PARAMS: dict[str, str] = {"principle": "principe", "region": "regio", "partner": "partner"}
+HTML_PARAMS: dict[str, str] = {
+    "principle": "principe",
+    "region": "regio",
+    "partner": "partner",
+    "evidence": "onderbouwing",
+}
 FACET_TITLES: dict[str, str] = {
     "principle": "Uitgangspunt",
     "region": "Regio",
     "partner": "Partners",
+    "evidence": "Onderbouwing",
 }
+# The page's sort parameter (``sorteer=``) and its Dutch labels, by the API's names.
+SORT_PARAMS: dict[str, str] = {"relevance": "relevantie", "newest": "nieuwste", "title": "titel"}
+SORT_LABELS: dict[str, str] = {"relevance": "Relevantie", "newest": "Nieuwste", "title": "Titel"}
 
 
 class FacetValue(BaseModel):
@@ -59,11 +68,25 @@ class SuggestedFilter(BaseModel):
     url: str  # the search with this filter added
 
 
+class PageLink(BaseModel):
+    number: int | None  # None: the gap ("…") between distant page numbers
+    url: str = ""
+    current: bool = False
+
+
 class Pagination(BaseModel):
     page: int
     pages: int
     previous_url: str | None = None
     next_url: str | None = None
+    links: list[PageLink] = []
+
+
+class SortOption(BaseModel):
+    id: str  # relevance | newest | title
+    label: str
+    url: str
+    selected: bool
 
 
 class SearchPage(BaseModel):
@@ -77,6 +100,7 @@ class SearchPage(BaseModel):
     clear_filters_url: str
     labels: dict[str, dict[str, str]]
     suggested: list[SuggestedFilter] = []
+    sorts: list[SortOption] = []
 
     def api_json(self) -> dict[str, Any]:
         """The contract's JSON: ``search --json`` plus facets, and the index version."""
@@ -124,17 +148,23 @@ class SearchUrls:
 
     def __init__(self, params: SearchParams) -> None:
         self.query = f"q={quote_plus(params.query)}" if params.query else ""
+        self.sort = params.sort
         self.filters = {
             name: [_pair(name, v) for v in values] for name, values in params.filters().items()
         }
 
-    def url(self, page: int = 1, replace: dict[str, list[str]] | None = None) -> str:
+    def url(
+        self, page: int = 1, replace: dict[str, list[str]] | None = None, sort: str | None = None
+    ) -> str:
         pairs = [self.query] if self.query else []
         for name, encoded in self.filters.items():
             if replace is not None and name in replace:
                 pairs += [_pair(name, value) for value in replace[name]]
             else:
                 pairs += encoded
+        sort = sort or self.sort
+        if sort != "relevance":
+            pairs.append(f"sorteer={SORT_PARAMS[sort]}")
         if page > 1:
             pairs.append(f"pagina={page}")
         return "/zoeken?" + "&".join(pairs) if pairs else "/zoeken"
@@ -198,7 +228,12 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
         pages=pages,
         previous_url=urls.url(page - 1) if page > 1 else None,
         next_url=urls.url(page + 1) if page < pages else None,
+        links=page_links(page, pages, urls),
     )
+    sorts = [
+        SortOption(id=s, label=SORT_LABELS[s], url=urls.url(sort=s), selected=s == params.sort)
+        for s in SORT_PARAMS
+    ]
     suggested = [
         SuggestedFilter(
             facet=FACET_TITLES[name],
@@ -217,6 +252,20 @@ def search_page(searcher: Searcher, params: SearchParams) -> SearchPage:
         groups=groups,
         active=active,
         pagination=pagination,
-        clear_filters_url=urls.url(replace={"principle": [], "region": [], "partner": []}),
+        clear_filters_url=urls.url(replace={name: [] for name in FILTERS}),
         labels=labels,
+        sorts=sorts,
     )
+
+
+def page_links(page: int, pages: int, urls: SearchUrls) -> list[PageLink]:
+    """Numbered pages: the first, the last and two either side of this one, with gaps."""
+    if pages <= 1:
+        return []
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[PageLink] = []
+    for number in shown:
+        if links and links[-1].number is not None and number - links[-1].number > 1:
+            links.append(PageLink(number=None))
+        links.append(PageLink(number=number, url=urls.url(number), current=number == page))
+    return links

@@ -10,6 +10,25 @@ from fastapi import Request
 from kennisbank.webapp.contexts import FACET_TITLES, HTML_PARAMS
 
 
+def breadcrumb(request: Request, collection_titles: dict[str, str]) -> tuple[str, str]:
+    """(label, link) of the page a case was opened from: the visitor's search with its
+    query and filters, a collection, their selection, or else all cases.
+
+    Before, every case page said "Zoeken" and, opened from a collection, the selection or a
+    related case, led to an empty search that looked like the visitor's own.
+    """
+    referer = urlsplit(request.headers.get("referer", "")[:2000])
+    if referer.netloc and referer.netloc == request.headers.get("host", ""):
+        if referer.path in ("/", "/zoeken") and referer.query:
+            return "Zoekresultaten", search_referrer(request)
+        slug = referer.path.removeprefix("/collecties/")
+        if referer.path.startswith("/collecties/") and slug in collection_titles:
+            return collection_titles[slug], f"/collecties/{slug}"
+        if referer.path == "/selectie":
+            return "Mijn selectie", "/selectie"
+    return "Alle voorbeelden", "/zoeken"
+
+
 def search_referrer(request: Request) -> str:
     """The search (query and filters) the visitor came from on this site, else ``/zoeken``.
 

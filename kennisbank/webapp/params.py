@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from fastapi import Request
 
+from kennisbank.search.models import Sort
+
 MAX_PAGE = 999
 MAX_IDS_PER_FACET = 20
 MAX_TITLE_CHARS = 200
@@ -66,3 +68,15 @@ def safe_back_target(value: str, default: str = "/selectie") -> str:
     ):
         return default
     return value
+
+
+SORTS_BY_PARAM: dict[str, Sort] = {
+    "relevantie": "relevance",
+    "nieuwste": "newest",
+    "titel": "title",
+}
+
+
+def sort_choice(value: str) -> Sort:
+    """``sorteer=nieuwste`` -> ``newest``; anything unknown sorts by relevance (a safe default)."""
+    return SORTS_BY_PARAM.get(value[:20], "relevance")

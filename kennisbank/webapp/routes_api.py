@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from kennisbank.search.catalog import count_cases, list_cases
+from kennisbank.search.catalog import count_cases, list_cases, list_collections
+from kennisbank.search.models import Sort
 from kennisbank.search.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
 from kennisbank.webapp import spreadsheet
 from kennisbank.webapp.api_models import (
@@ -17,6 +18,7 @@ from kennisbank.webapp.api_models import (
     CasesExport,
     CasesPage,
     CollectionOut,
+    CollectionsList,
     Health,
     SearchResponse,
 )
@@ -64,7 +66,7 @@ def check_ids(searcher: Searcher, **selected: list[str]) -> None:
             )
 
 
-@router.get("/api/search", tags=["zoeken"], response_model=SearchResponse)
+@router.get("/api/search", tags=["zoeken"], response_model=SearchResponse, summary="Zoeken")
 def api_search(
     request: Request,
     searcher: SearcherDep,
@@ -72,16 +74,20 @@ def api_search(
     principle: IdList = [],
     region: IdList = [],
     partner: IdList = [],
+    evidence: IdList = [],
+    sort: Annotated[Sort, Query(description="relevance, newest of title")] = "relevance",
     k: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     """Zoek: dezelfde JSON als `kennisbank search --json`, plus facetten en de indexversie."""
-    check_ids(searcher, principle=principle, region=region, partner=partner)
+    check_ids(searcher, principle=principle, region=region, partner=partner, evidence=evidence)
     params = SearchParams(
         query=q,
         principle=principle,
         region=region,
         partner=partner,
+        evidence=evidence,
+        sort=sort,
         k=k,
         offset=offset,
         snippets=False,
@@ -92,7 +98,9 @@ def api_search(
     return search_api_json(result)
 
 
-@router.get("/api/cases", tags=["voorbeelden"], response_model=CasesPage)
+@router.get(
+    "/api/cases", tags=["voorbeelden"], response_model=CasesPage, summary="Alle voorbeelden"
+)
 def api_cases(
     searcher: SearcherDep,
     settings: SettingsDep,
@@ -112,7 +120,11 @@ def api_cases(
 
 
 @router.get(
-    "/api/cases/{slug}", tags=["voorbeelden"], responses=NOT_FOUND, response_model=CaseDetail
+    "/api/cases/{slug}",
+    tags=["voorbeelden"],
+    responses=NOT_FOUND,
+    response_model=CaseDetail,
+    summary="Eén voorbeeld",
 )
 def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Eén voorbeeld: alle velden, de tekst als HTML en de URL."""
@@ -123,17 +135,47 @@ def api_case(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[st
 
 
 @router.get(
+    "/api/collections",
+    tags=["collecties"],
+    response_model=CollectionsList,
+    summary="Alle collecties",
+)
+def api_collections(searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
+    """Alle collecties (zonder hun voorbeelden; die geeft `/api/collections/{slug}`)."""
+    base = settings.base_url.rstrip("/")
+    collections = list_collections(searcher.conn)
+    return {
+        "total": len(collections),
+        "index": searcher.version,
+        "collections": [
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "description": c.description,
+                "date": c.date,
+                "location": c.location,
+                "curator": c.curator,
+                "url": f"{base}/collecties/{c.slug}",
+                "cases": len(c.items),
+            }
+            for c in collections
+        ],
+    }
+
+
+@router.get(
     "/api/collections/{slug}",
     tags=["collecties"],
     responses=NOT_FOUND,
     response_model=CollectionOut,
+    summary="Eén collectie",
 )
 def api_collection(slug: str, searcher: SearcherDep, settings: SettingsDep) -> dict[str, Any]:
     """Een collectie met haar voorbeelden in volgorde, elk met de notitie."""
     return collection_json(collection_page(searcher, slug, settings), settings)
 
 
-@router.get("/healthz", tags=["beheer"])
+@router.get("/healthz", tags=["beheer"], summary="Gezondheid en indexversie")
 @router.head("/healthz", include_in_schema=False)
 def healthz(searcher: SearcherDep) -> Health:
     """200 zolang er een index is; `index` is de versie die antwoordt."""
@@ -145,6 +187,7 @@ def healthz(searcher: SearcherDep) -> Health:
     tags=["export"],
     response_class=JSONResponse,
     responses={200: {"model": CasesExport, "description": "Alle voorbeelden met licentieveld."}},
+    summary="Export: JSON",
 )
 def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
     """Alle voorbeelden in één JSON-bestand (download)."""
@@ -168,6 +211,7 @@ def export_json(searcher: SearcherDep, settings: SettingsDep) -> Response:
     tags=["export"],
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "CSV met licentieveld."}},
+    summary="Export: CSV",
 )
 def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
     """Alle voorbeelden als CSV (download, UTF-8 met BOM); lijsten gescheiden door '; ',
@@ -184,6 +228,7 @@ def export_csv(searcher: SearcherDep, settings: SettingsDep) -> Response:
     tags=["export"],
     response_class=Response,
     responses={200: {"content": {spreadsheet.XLSX_TYPE: {}}, "description": "Excel-bestand."}},
+    summary="Export: Excel",
 )
 def export_xlsx(searcher: SearcherDep, settings: SettingsDep) -> Response:
     """Alle voorbeelden als Excel-werkmap (download), met dezelfde kolommen als de CSV."""

@@ -20,7 +20,7 @@ from kennisbank.webapp.contexts import search_page, search_url
 from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.handout import handout_response
-from kennisbank.webapp.navigation import search_referrer, unknown_filters
+from kennisbank.webapp.navigation import breadcrumb, unknown_filters
 from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import (
     case_page,
@@ -43,9 +43,16 @@ def search(
     principe: Many = [],
     regio: Many = [],
     partner: Many = [],
+    onderbouwing: Many = [],
+    sorteer: str = "relevantie",
     pagina: str = "1",
 ) -> Response:
-    chosen = {"principle": principe, "region": regio, "partner": partner}
+    chosen = {
+        "principle": principe,
+        "region": regio,
+        "partner": partner,
+        "evidence": onderbouwing,
+    }
     filters = {
         name: params.known_ids(values, searcher.taxonomy.ids(FILTERS[name]))
         for name, values in chosen.items()
@@ -56,6 +63,7 @@ def search(
         query=clean_query(q),
         k=settings.page_size,
         offset=(page - 1) * settings.page_size,
+        sort=params.sort_choice(sorteer),
         **filters,
     )
     started = time.perf_counter()
@@ -82,10 +90,12 @@ def _search_title(page: Any) -> str:
 @router.api_route("/voorbeelden/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def case(request: Request, slug: str, searcher: SearcherDep, settings: SettingsDep) -> HTMLResponse:
     page = case_page(searcher, slug, settings)
+    titles = {c.slug: c.title for c in list_collections(searcher.conn)}
+    label, link = breadcrumb(request, titles)
     return render(
         request,
         "case.html",
-        {"page": page, "title": page.case.title, "search_back": search_referrer(request)},
+        {"page": page, "title": page.case.title, "back_label": label, "back_url": link},
     )
 
 

@@ -46,6 +46,10 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["nl_date"] = nl_date
     env.globals["back_link"] = back_link
     env.globals["watch"] = settings.watch
+    from kennisbank.webapp.contexts import HTML_PARAMS, SORT_PARAMS
+
+    env.globals["html_params"] = HTML_PARAMS
+    env.globals["sort_params"] = SORT_PARAMS
     return templates
 
 

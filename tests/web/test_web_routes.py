@@ -159,8 +159,14 @@ def test_facet_checkboxes_have_labels_and_the_api_counts(client: TestClient) -> 
     api = client.get("/api/search", params={"q": QUERY}).json()
     page = soup(client.get("/zoeken", params={"q": QUERY}))
     form = page.select_one("aside.facets form.facet-form")
-    assert form is not None and form["method"] == "get" and form["action"] == "/zoeken"
-    params = {"principle": "principe", "region": "regio", "partner": "partner"}
+    # the new page opens at its count (round 2, item 5: not in the filter panel)
+    assert form is not None and form["method"] == "get" and form["action"] == "/zoeken#aantal"
+    params = {
+        "principle": "principe",
+        "region": "regio",
+        "partner": "partner",
+        "evidence": "onderbouwing",
+    }
     boxes = form.select('input[type="checkbox"]')
     assert boxes
     seen = Counter()
@@ -177,7 +183,7 @@ def test_facet_checkboxes_have_labels_and_the_api_counts(client: TestClient) -> 
     assert form.select_one('input[type="hidden"][name="q"]')["value"] == QUERY
     assert form.find("button", string="Filters toepassen") is not None
     legends = [fs.legend.get_text(strip=True) for fs in form.select("fieldset")]
-    assert legends == ["Uitgangspunt", "Regio", "Partners"]
+    assert legends == ["Uitgangspunt", "Regio", "Partners", "Onderbouwing"]
 
 
 def test_a_facet_count_is_the_total_its_filter_gives(client: TestClient) -> None:
@@ -463,7 +469,9 @@ def test_print_view_has_cover_notes_and_qr_codes_to_the_public_address(
     for article, (slug, note) in zip(articles, entries, strict=True):
         assert article.h2.get_text(strip=True) == case_data(slug)["title"]
         assert article.select_one("p.note").get_text(" ", strip=True) == f"Notitie: {note}"
-        assert [h.get_text() for h in article.find_all("h3")] == ["Aanpak", "Lessen"]
+        # every section, in the case's order (round 2, item 4: not only Aanpak and Lessen)
+        headings = [h.get_text() for h in article.find_all("h3")]
+        assert headings == ["Aanleiding", "Aanpak", "Resultaten", "Lessen"], headings
         svg = article.select_one("figure.qr-block svg.qr")
         assert svg is not None and svg.find("path") is not None
         assert svg.find("title").get_text() == f"QR-code: {BASE_URL}/voorbeelden/{slug}"
@@ -610,8 +618,9 @@ def test_selection_downloads_a_valid_collection_file(
     for slug in (OTHER_CASE, CASE, THIRD_CASE):
         post_selection(client, "toevoegen", slug)
     page = soup(client.get("/selectie"))
-    form = page.select_one('form[action="/selectie/collectie.md"]')
-    assert form["method"] == "get"
+    form = page.select_one('form[action="/selectie/gegevens"]')
+    assert form["method"] == "post"
+    assert form.select_one('button[name="actie"][value="downloaden"]') is not None
     assert page.select_one('label[for="titel"]') and page.select_one('label[for="beschrijving"]')
     title = "Roadshow Zuid: wonen & geld — “najaar”"
     response = client.get(
@@ -673,7 +682,8 @@ def test_overview_tables_are_accessible_and_counts_match_searches(client: TestCl
         for cell in table.select("tbody td"):
             link = cell.find("a")
             if link is None:  # a zero: seen as "0", heard as "geen voorbeelden"
-                assert cell.select_one('[aria-hidden="true"]').get_text() == "0"
+                # a dash, not a "0" that reads like a count (round 2, item 10)
+                assert cell.select_one('[aria-hidden="true"]').get_text() == "–"
                 assert cell.select_one(".visually-hidden").get_text() == "geen voorbeelden"
                 assert not cell.select("[aria-label]")
                 continue
@@ -732,7 +742,7 @@ def test_api_search_has_exactly_the_contract_keys(client: TestClient) -> None:
         assert isinstance(hit["score"], float)
     scores = [hit["score"] for hit in data["results"]]
     assert scores == sorted(scores, reverse=True)
-    assert set(data["facets"]) == {"principle", "region", "partner"}
+    assert set(data["facets"]) == {"principle", "region", "partner", "evidence"}
 
 
 def test_api_search_k_and_offset(client: TestClient) -> None:

@@ -64,20 +64,46 @@ def test_filters_are_a_few_tabs_from_the_search_box(
     context.close()
 
 
-def test_a_ticked_filter_applies_at_once_and_keeps_focus(browser: Browser, live_url: str) -> None:
-    context = new_context(browser, viewport={"width": 1280, "height": 800})
+def in_view(page: Page, selector: str) -> bool:
+    return bool(
+        page.evaluate(
+            f"() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();"
+            " return r.top >= -1 && r.bottom <= window.innerHeight + 1; }"
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_an_applied_filter_takes_the_reader_to_the_new_count(
+    width: int, js: bool, browser: Browser, live_url: str
+) -> None:
+    """Round 2, item 5: at 375 px the filters sit below the results; ticking one reloaded
+    the page and left the reader in the filter panel, the new count off-screen and silent."""
+    context = new_context(browser, java_script_enabled=js, viewport={"width": width, "height": 700})
     page = context.new_page()
     page.goto(live_url + QUERY_URL)
-    expect(page.get_by_role("button", name="Filters toepassen")).to_be_hidden()
     box = page.locator('fieldset:has(legend:text-is("Regio")) input[type="checkbox"]').first
-    box_id = box.get_attribute("id")
     region = box.get_attribute("value")
-    box.focus()
-    page.keyboard.press("Space")  # no button press
-    page.wait_for_url(re.compile(rf"regio={region}"))
+    box.scroll_into_view_if_needed()
+    if js:
+        expect(page.get_by_role("button", name="Filters toepassen")).to_be_hidden()
+        box.focus()
+        page.keyboard.press("Space")  # applies at once, no button
+    else:
+        box.check()
+        page.get_by_role("button", name="Filters toepassen").click()
+    page.wait_for_url(re.compile(rf"regio={region}.*#aantal$"))
     expect(page.locator(".active-filters a.chip")).to_have_count(1)
-    page.wait_for_function(f"() => document.activeElement.id === {box_id!r}")
-    assert page.locator(f"#{box_id}").is_checked()
+    count = page.locator("#aantal").inner_text()
+    assert re.match(r"^\d+ voorbeeld", count), count
+    box_of = page.evaluate(
+        "() => JSON.stringify(document.querySelector('#aantal').getBoundingClientRect())"
+    )
+    assert in_view(page, "#aantal"), f"the new count is off-screen: {box_of}"
+    if js:
+        page.wait_for_function("() => document.activeElement.id === 'aantal'")
+        expect(page.locator("#filter-status")).to_have_text(f"Filter toegepast: {count}")
+        assert page.locator("#filter-status").get_attribute("role") == "status"
     context.close()
 
 

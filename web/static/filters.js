@@ -1,23 +1,34 @@
 // Progressive enhancement of the search filters: a ticked box applies at once, so nobody
 // has to find the "Filters toepassen" button far below (it stays for pages without
-// JavaScript). After the new page loads, focus returns to the box that was changed, so a
-// keyboard or screen-reader user keeps their place. No inline code: the CSP forbids it.
+// JavaScript). After the new page loads, the reader is taken to the new count (on a phone
+// the filters sit below the results, out of sight of it) and a live region announces it;
+// "Naar de filters" right below the count leads back. Without JavaScript the form's
+// action (#aantal) does the same. No inline code: the CSP forbids it.
 (function () {
   "use strict";
   var form = document.querySelector("form.facet-form");
   if (!form) {
     return;
   }
-  var KEY = "kennisbank-filter-focus";
+  var KEY = "kennisbank-filter-applied";
+  var applied = false;
   try {
-    var id = window.sessionStorage.getItem(KEY);
+    applied = window.sessionStorage.getItem(KEY) === "1";
     window.sessionStorage.removeItem(KEY);
-    var box = id ? document.getElementById(id) : null;
-    if (box) {
-      box.focus();
-    }
   } catch (e) {
     // storage may be switched off; the filters still work
+  }
+  var count = document.getElementById("aantal");
+  var status = document.getElementById("filter-status");
+  if (applied && count) {
+    count.focus();
+    count.scrollIntoView({ block: "start" });
+    if (status) {
+      // filled after load, so screen readers announce it as a change
+      window.setTimeout(function () {
+        status.textContent = "Filter toegepast: " + count.textContent.trim();
+      }, 100);
+    }
   }
   var button = form.querySelector(".facet-apply");
   if (button) {
@@ -33,9 +44,9 @@
       return;
     }
     try {
-      window.sessionStorage.setItem(KEY, target.id);
+      window.sessionStorage.setItem(KEY, "1");
     } catch (e) {
-      // no storage: the page still updates, focus starts at the top
+      // no storage: the page still updates and opens at its count (#aantal)
     }
     form.submit();
   });
