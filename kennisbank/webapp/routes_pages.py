@@ -72,13 +72,28 @@ def search(
         # pagina=99 of 2: the last page, not "Pagina 99 van 2" above no results
         last = search_url(search_params, context.pagination.pages)
         return RedirectResponse(last, status_code=302)
+    start = not search_params.query and not any(filters.values()) and page == 1
     response = render(
         request,
         "search.html",
-        {"page": context, "title": _search_title(context), "ignored": ignored},
+        {
+            "page": context,
+            "title": _search_title(context),
+            "ignored": ignored,
+            "recent": recent_cases(searcher) if start else [],
+        },
     )
     record_search(request, search_params, context.result, "html", started)
     return response
+
+
+RECENT = 5
+
+
+def recent_cases(searcher: SearcherDep) -> list[Any]:
+    """The start page's "Recent toegevoegd": the cases most recently added or revised."""
+    params = SearchParams(k=RECENT, sort="newest", snippets=False)
+    return searcher.search(params).results
 
 
 def _search_title(page: Any) -> str:

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 
-from .helpers import case_slugs, soup
+from .helpers import ROADSHOW, case_slugs, soup
 from .live import new_context
 
 CASE = "vroeg-eropaf-huurachterstand"
@@ -173,3 +173,112 @@ def test_a_workbook_cell_is_text_even_when_it_looks_like_a_formula() -> None:
     assert [c.value for c in cells] == [r[0] for r in rows]
     assert {c.data_type for c in cells} == {"s"}
     assert csv_text(rows).splitlines()[1:] == ['"\'=HYPERLINK(""https://evil.example"")"', "'-2+3"]
+
+
+# --- Round 2, items 9 and 10: what users of the Dutch intervention databanks expect -------
+
+
+def test_evidence_is_a_facet_whose_counts_are_what_its_filter_gives(client: TestClient) -> None:
+    page = soup(client.get("/zoeken"))
+    legends = [fs.legend.get_text(strip=True) for fs in page.select("form.facet-form fieldset")]
+    assert "Onderbouwing" in legends
+    api = client.get("/api/search").json()
+    counts = {k: v for k, v in api["facets"]["evidence"].items() if v}
+    assert counts, api["facets"]
+    for level, count in counts.items():
+        only = client.get("/api/search", params={"evidence": level}).json()
+        assert only["total"] == count, level
+        html = soup(client.get("/zoeken", params={"onderbouwing": level}))
+        assert html.select_one("#aantal").get_text(" ", strip=True).startswith(f"{count} ")
+    assert client.get("/api/search", params={"evidence": "nergens"}).status_code == 422
+
+
+def test_results_sort_by_newest_and_by_title_with_ties_by_title(client: TestClient) -> None:
+    cases = {c["slug"]: c for c in client.get("/api/cases", params={"limit": 100}).json()["cases"]}
+    from kennisbank.search.sorting import title_key
+
+    by_title = client.get("/api/search", params={"sort": "title", "k": 100}).json()["results"]
+    assert [title_key(r["title"]) for r in by_title] == sorted(
+        title_key(r["title"]) for r in by_title
+    )
+    newest = client.get("/api/search", params={"sort": "newest", "k": 100}).json()["results"]
+    keys = [(cases[r["slug"]]["updated"] or "", r["title"]) for r in newest]
+    dates = [k[0] for k in keys]
+    assert dates == sorted(dates, reverse=True)
+    for (date_a, title_a), (date_b, title_b) in zip(keys, keys[1:], strict=False):
+        if date_a == date_b:  # ties by title, not reverse slug order
+            assert title_key(title_a) <= title_key(title_b), (title_a, title_b)
+    # the empty search (the start page) is newest first with the same tie rule
+    start = client.get("/api/search", params={"k": 100}).json()["results"]
+    assert [r["slug"] for r in start] == [r["slug"] for r in newest]
+    page = soup(client.get("/zoeken", params={"q": "schulden", "sorteer": "titel"}))
+    current = page.select_one('nav.sort-options a[aria-current="true"]')
+    assert current is not None and current.get_text(strip=True) == "Titel"
+    titles = [h.get_text(strip=True) for h in page.select("h2.result-title")]
+    assert [title_key(x) for x in titles] == sorted(title_key(x) for x in titles)
+
+
+def test_pagination_has_page_numbers(small_client: TestClient) -> None:
+    page = soup(small_client.get("/zoeken", params={"pagina": "3"}))
+    numbers = page.select("nav.pagination ol.page-numbers a")
+    assert numbers and numbers[0].get_text(" ", strip=True) == "Pagina 1"
+    current = page.select_one('nav.pagination a[aria-current="page"]')
+    assert current is not None and current.get_text(" ", strip=True) == "Pagina 3"
+    assert "pagina=2" in numbers[1]["href"]
+
+
+def test_the_start_page_lists_what_was_added_recently(client: TestClient) -> None:
+    page = soup(client.get("/"))
+    recent = page.select("section.recent li a")
+    assert 0 < len(recent) <= 5
+    newest = client.get("/api/search", params={"sort": "newest", "k": 5}).json()["results"]
+    assert [a["href"] for a in recent] == [f"/voorbeelden/{r['slug']}" for r in newest]
+    assert soup(client.get("/zoeken", params={"q": "schulden"})).select_one("section.recent") is None
+
+
+def test_collection_cards_start_with_no_stray_separator(client: TestClient) -> None:
+    page = soup(client.get("/collecties"))
+    for line in page.select(".card p.muted"):
+        text = line.get_text(" ", strip=True)
+        assert not text.startswith("·") and "· ·" not in text, text
+
+
+def test_the_api_lists_collections_and_its_docs_are_dutch(client: TestClient) -> None:
+    listing = client.get("/api/collections")
+    assert listing.status_code == 200
+    data = listing.json()
+    slugs = {c["slug"] for c in data["collections"]}
+    assert ROADSHOW in slugs and data["total"] == len(slugs)
+    spec = client.get("/openapi.json").json()
+    summaries = [op["summary"] for path in spec["paths"].values() for op in path.values()]
+    assert summaries and not [s for s in summaries if s.startswith(("Api ", "Export "))], summaries
+
+
+def test_the_breadcrumb_names_the_collection_a_case_was_opened_from(client: TestClient) -> None:
+    from .helpers import collection_entries
+
+    slug = collection_entries(ROADSHOW)[0][0]
+    referer = f"http://testserver/collecties/{ROADSHOW}"
+    crumb = soup(client.get(f"/voorbeelden/{slug}", headers={"referer": referer})).select_one(
+        "nav.breadcrumb a"
+    )
+    assert crumb["href"] == f"/collecties/{ROADSHOW}"
+    assert crumb.get_text(strip=True) != "Zoeken"
+    plain = soup(client.get(f"/voorbeelden/{slug}")).select_one("nav.breadcrumb a")
+    assert plain.get_text(strip=True) == "Alle voorbeelden"  # not a search that looks like yours
+
+
+@pytest.mark.browser
+def test_a_case_shows_its_characteristics_near_the_top_on_a_phone(
+    browser: Browser, live_url: str
+) -> None:
+    """Before: at 375 px "Kenmerken" came after the whole text, ~5,300 px down."""
+    context = new_context(browser, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_url}/voorbeelden/{CASE}")
+    meta = page.locator("#meta-title").bounding_box()
+    first_section = page.locator(".case-body h2").first.bounding_box()
+    context.close()
+    assert meta is not None and first_section is not None
+    assert meta["y"] < first_section["y"]
+    assert meta["y"] < 1200, meta

@@ -119,3 +119,20 @@ def test_serve_names_its_own_address_in_qr_codes(web_index: Path) -> None:
     cover = BeautifulSoup(response.text, "html.parser").select_one(".cover figcaption")
     assert cover is not None and f"{url}/collecties/{ROADSHOW}" in cover.get_text(), cover
     assert re.search(rf'href="{re.escape(url)}/voorbeelden/', feed), feed[:500]
+
+
+def test_a_printed_search_page_uses_the_paper(browser: Browser, live_url: str) -> None:
+    """Round 2, item 6: the hidden filter column kept ~45 % of each A4 page empty, "Naar de
+    filters" was printed and 10 results took 6 pages."""
+    pages = a4_pages(browser, f"{live_url}/zoeken?q=hulp+bij+schulden")
+    text = " ".join(pages)
+    assert "Naar de filters" not in text and "Filter de resultaten" not in text
+    assert len(pages) <= 3, [len(p.split()) for p in pages]
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(f"{live_url}/zoeken?q=hulp+bij+schulden")
+    page.emulate_media(media="print")
+    width = page.evaluate("() => document.querySelector('.results').getBoundingClientRect().width")
+    main = page.evaluate("() => document.querySelector('main').getBoundingClientRect().width")
+    context.close()
+    assert width >= 0.95 * main, (width, main)  # the results take the whole width
