@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.content.frontmatter import ParseFailure
+from kennisbank.content.layout import CASES_DIR, COLLECTIONS_DIR, TAXONOMY_FILE
 from kennisbank.content.models import Case, Collection
 from kennisbank.content.problems import ContentError, Problem, suggest
 from kennisbank.content.taxonomy import Taxonomy, load_taxonomy
 from kennisbank.content.validation import check_case_file, check_collection_file
 
-TAXONOMY_FILE = "taxonomy.yml"
-CASES_DIR = "cases"
-COLLECTIONS_DIR = "collections"
+__all__ = ["CASES_DIR", "COLLECTIONS_DIR", "TAXONOMY_FILE", "ContentTree", "load_content"]
 MAX_FILES = 200_000
 
 

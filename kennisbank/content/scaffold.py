@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kennisbank.content.loading import CASES_DIR
+from kennisbank.content.layout import CASES_DIR
 from kennisbank.content.slugs import slugify
 from kennisbank.content.taxonomy import Taxonomy
 

@@ -19,6 +19,7 @@ from kennisbank.content.characters import body_problems, value_problems
 from kennisbank.content.frontmatter import Document, ParseFailure, parse_document, read_text
 from kennisbank.content.models import Case, CaseFrontMatter, Collection, CollectionFrontMatter
 from kennisbank.content.problems import Problem
+from kennisbank.content.scaffold import TEMPLATE_PROMPTS
 from kennisbank.content.sections import missing_recommended
 from kennisbank.content.slugs import is_valid_slug, slugify
 from kennisbank.content.taxonomy import Taxonomy
@@ -319,8 +320,6 @@ def _unsourced(document: Document, shown: str) -> list[Problem]:
 
 def _leftover_prompts(document: Document, shown: str) -> list[Problem]:
     """A question from ``kennisbank new``'s template still in the body, at its line."""
-    from kennisbank.content.scaffold import TEMPLATE_PROMPTS  # scaffold imports loading
-
     return [
         Problem(
             path=shown,

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import Response
 
-from kennisbank.search.catalog import CaseRecord
+from kennisbank.webapp import spreadsheet
+from kennisbank.webapp.case_records import case_json
 from kennisbank.webapp.contexts import CollectionPage
 from kennisbank.webapp.settings import Settings
 
@@ -30,8 +31,6 @@ def collection_response(page: CollectionPage, fmt: str, settings: Settings) -> R
             headers=disposition,
         )
     if fmt in ("csv", "xlsx"):
-        from kennisbank.webapp import spreadsheet  # it imports this module
-
         rows = spreadsheet.collection_rows(page, base)
         if fmt == "xlsx":
             body = spreadsheet.xlsx_bytes(rows, "Collectie")
@@ -81,11 +80,4 @@ def collection_json(page: CollectionPage, settings: Settings) -> dict[str, Any]:
         }
         for item in page.collection.items
     ]
-    return data
-
-
-def case_json(case: CaseRecord, base_url: str) -> dict[str, Any]:
-    """A case's fields as JSON, with its public URL (no body: that is for one case only)."""
-    data: dict[str, Any] = json.loads(case.model_dump_json(exclude={"path", "body"}))
-    data["url"] = f"{base_url.rstrip('/')}/voorbeelden/{case.slug}"
     return data

@@ -22,9 +22,10 @@ from kennisbank.webapp.api_models import (
     Health,
     SearchResponse,
 )
+from kennisbank.webapp.case_records import case_json
 from kennisbank.webapp.contexts import search_api_json, taxonomy_labels
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
-from kennisbank.webapp.exports import case_json, collection_json
+from kennisbank.webapp.exports import collection_json
 from kennisbank.webapp.observe import record_search
 from kennisbank.webapp.pages import case_page, collection_page
 from kennisbank.webapp.settings import Settings

@@ -14,8 +14,8 @@ from typing import Any
 
 from kennisbank.search.catalog import CaseRecord
 from kennisbank.webapp import csv_export
+from kennisbank.webapp.case_records import case_json
 from kennisbank.webapp.contexts import CollectionPage
-from kennisbank.webapp.exports import case_json
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Case fields in export order; a facet field is followed by its labels.

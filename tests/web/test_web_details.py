@@ -233,7 +233,9 @@ def test_the_start_page_lists_what_was_added_recently(client: TestClient) -> Non
     assert 0 < len(recent) <= 5
     newest = client.get("/api/search", params={"sort": "newest", "k": 5}).json()["results"]
     assert [a["href"] for a in recent] == [f"/voorbeelden/{r['slug']}" for r in newest]
-    assert soup(client.get("/zoeken", params={"q": "schulden"})).select_one("section.recent") is None
+    assert (
+        soup(client.get("/zoeken", params={"q": "schulden"})).select_one("section.recent") is None
+    )
 
 
 def test_collection_cards_start_with_no_stray_separator(client: TestClient) -> None:
