@@ -5,6 +5,8 @@ Dutch API errors and a favicon."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -205,7 +207,7 @@ def test_results_sort_by_newest_and_by_title_with_ties_by_title(client: TestClie
     keys = [(cases[r["slug"]]["updated"] or "", r["title"]) for r in newest]
     dates = [k[0] for k in keys]
     assert dates == sorted(dates, reverse=True)
-    for (date_a, title_a), (date_b, title_b) in zip(keys, keys[1:], strict=False):
+    for (date_a, title_a), (date_b, title_b) in itertools.pairwise(keys):
         if date_a == date_b:  # ties by title, not reverse slug order
             assert title_key(title_a) <= title_key(title_b), (title_a, title_b)
     # the empty search (the start page) is newest first with the same tie rule
