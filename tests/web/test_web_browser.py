@@ -162,9 +162,10 @@ def test_open_case_select_it_and_print_a_collection(page: Page, live_url: str) -
     page.wait_for_url(re.compile(r"/afdrukken$"))
     entries = collection_entries(ROADSHOW)
     expect(page.locator("article.handout-case")).to_have_count(len(entries))
-    expect(page.locator("svg.qr")).to_have_count(len(entries))
+    expect(page.locator("article svg.qr")).to_have_count(len(entries))
+    expect(page.locator(".cover svg.qr")).to_have_count(1)  # the collection page itself
     expect(page.locator("article.handout-case p.note").first).to_contain_text(entries[0][1])
-    caption = page.locator("figure.qr-block figcaption").first.inner_text()
+    caption = page.locator("article figure.qr-block figcaption").first.inner_text()
     assert f"{live_url}/voorbeelden/{entries[0][0]}" in caption
 
 
