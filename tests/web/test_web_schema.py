@@ -53,6 +53,7 @@ RUNS = [
     ("/api/cases", NEGATIVE, 200),
     ("/api/cases/{slug}", POSITIVE, 200),
     ("/api/collections/{slug}", POSITIVE, 200),
+    ("/api/collections", POSITIVE, 1),
     ("/healthz", POSITIVE, 1),
     ("/export/cases.json", POSITIVE, 1),
     ("/export/cases.csv", POSITIVE, 1),
