@@ -93,6 +93,34 @@ def test_every_principle_has_a_case(tree: ContentTree, cases: list[Case]) -> Non
     assert uncovered(tree.taxonomy.ids("principles"), cases, "principles") == []
 
 
+def regions_with(cases: list[Case], principle: str) -> set[str]:
+    return {r for case in cases if principle in case.principles for r in case.regions}
+
+
+def test_each_principle_is_covered_where_the_content_issues_promised(
+    tree: ContentTree, cases: list[Case]
+) -> None:
+    """The promises of the three real-content issues: betaalbaar wonen, bestaanszekerheid
+    and meedoen in every province, veilig opgroeien in every province and nationwide, and
+    betrouwbare overheid in at least 9 of the 13 regions."""
+    assert tree.taxonomy is not None
+    provinces = set(tree.taxonomy.ids("regions")) - {"landelijk"}
+    for principle in ("betaalbaar-wonen", "bestaanszekerheid", "meedoen"):
+        assert provinces - regions_with(cases, principle) == set(), principle
+    assert provinces | {"landelijk"} <= regions_with(cases, "veilig-opgroeien")
+    assert len(regions_with(cases, "betrouwbare-overheid")) >= 9
+
+
+def test_the_2023_regional_meetings_each_have_a_collection(tree: ContentTree) -> None:
+    """Five meetings, one collection each; the four besides Leeuwarden say that their link
+    to the roadshow is an inference (the ministry's page does not name the coalition)."""
+    meetings = {c.date.isoformat(): c for c in tree.collections.values() if c.date}
+    for date in ("2023-03-27", "2023-03-28", "2023-04-03", "2023-04-04", "2023-04-06"):
+        assert date in meetings, date
+        if date != "2023-04-04":
+            assert "afleiding" in meetings[date].body, date
+
+
 def test_principles_keep_the_coalitions_wording() -> None:
     import yaml
 
