@@ -112,6 +112,14 @@ def build(
     full: Annotated[
         bool, typer.Option("--full", help="Alles opnieuw opbouwen (inbeddingen uit de cache).")
     ] = False,
+    allow_removals: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removals",
+            help="Publiceer ook als meer dan de helft van de gepubliceerde voorbeelden "
+            "verdwijnt (anders geweigerd).",
+        ),
+    ] = False,
 ) -> None:
     """Bouw of werk de index bij (incrementeel: alleen wat veranderd is)."""
     from kennisbank.content.problems import ContentError
@@ -125,7 +133,14 @@ def build(
         typer.echo(cost, err=True)
     try:
         with _progress(quiet) as progress:
-            report = build_index(content, index, embedder=embedder, progress=progress, full=full)
+            report = build_index(
+                content,
+                index,
+                embedder=embedder,
+                progress=progress,
+                full=full,
+                allow_removals=allow_removals,
+            )
     except ContentError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)
