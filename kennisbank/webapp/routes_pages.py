@@ -183,12 +183,13 @@ def change(
     else:
         target = params.safe_back_target(terug)
         response = RedirectResponse(_back_to_result(target, slug), status_code=303)
+        secure = serves_https(request, settings)
         if actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
-            set_notice(response, KINDS_BY_ACTION[actie], [slug])
+            set_notice(response, KINDS_BY_ACTION[actie], [slug], secure)
         elif actie == "leegmaken" and before:
-            set_notice(response, "leeggemaakt", before)
+            set_notice(response, "leeggemaakt", before, secure)
         elif is_shared(request) and own and own != slugs:
-            set_notice(response, "vervangen", own)
+            set_notice(response, "vervangen", own, secure)
     response.set_cookie(
         COOKIE,
         ",".join(slugs),

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
@@ -64,7 +66,9 @@ def host_is_trusted(request: Request, settings: Settings) -> bool:
     patterns = settings.trusted_host_list()
     if not patterns or request.url.path == "/healthz":
         return True
-    host = _host_name(request.headers.get("host", ""))
+    host = host_name(request.headers.get("host", ""))
+    if host is None:
+        return False
     for pattern in patterns:
         if pattern == "*" or host == pattern:
             return True
@@ -73,12 +77,30 @@ def host_is_trusted(request: Request, settings: Settings) -> bool:
     return False
 
 
-def _host_name(header: str) -> str:
-    """``Kennisbank.example.nl:8443`` -> ``kennisbank.example.nl``; ``[::1]:80`` -> ``::1``."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_HEADER = re.compile(
+    rf"(?P<name>{_LABEL}(?:\.{_LABEL})*\.?|\[(?P<ip6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?"
+)
+
+
+def host_name(header: str) -> str | None:
+    """The host of a ``Host`` header, parsed strictly; None for anything else.
+
+    ``Kennisbank.example.nl:8443`` -> ``kennisbank.example.nl``; ``[::1]:80`` -> ``::1``.
+    Whatever a URL parser might read differently is refused rather than guessed at:
+    userinfo (``a:80@evil.com``), a fragment or path (``evil.com#a``), an empty label
+    (``.example.nl``), a bracketed name that is no IPv6 address, a port that is no number.
+    """
+    match = _HOST_HEADER.fullmatch(header.strip().lower())
+    if match is None:
+        return None
+    if match["ip6"] is not None:
+        try:
+            return str(ipaddress.IPv6Address(match["ip6"]))
+        except ValueError:
+            return None
+    name = match["name"].removesuffix(".")  # the root label of a fully qualified name
+    return name if len(name) <= 253 else None
 
 
 def is_cross_site(request: Request, settings: Settings) -> bool:

@@ -80,6 +80,7 @@ def render(
 ) -> HTMLResponse:
     """Render a page with what the layout needs on every page (selection, build problems)."""
     from kennisbank.webapp.flash import COOKIE, read_notice
+    from kennisbank.webapp.security import serves_https
     from kennisbank.webapp.selection import read_selection
 
     holder = request.app.state.holder
@@ -96,5 +97,6 @@ def render(
         request, template, context, status_code=status
     )
     if COOKIE in request.cookies:
-        response.delete_cookie(COOKIE, httponly=True, samesite="lax")  # shown once
+        secure = serves_https(request, request.app.state.settings)
+        response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure)  # shown once
     return response
