@@ -181,7 +181,7 @@ class MetricsMiddleware:
 
 
 def method_label(method: str) -> str:
-    """The request's method as a label value: GET, HEAD or POST (all this site answers), else ``OTHER``."""
+    """The method as a label value: GET, HEAD or POST (all this site answers), else OTHER."""
     return method if method in KNOWN_METHODS else OTHER_METHOD
 
 
