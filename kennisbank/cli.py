@@ -280,7 +280,7 @@ def serve(
         typer.Option("--search-log", help="Schrijf elke zoekopdracht als JSON-regel hierheen."),
     ] = None,
 ) -> None:
-    """Start de website en de API (uvicorn)."""
+    """Start de website en de API (uvicorn), begrensd tegen trage en grote verzoeken."""
     import os
 
     import uvicorn
@@ -306,6 +306,9 @@ def serve(
             workers=workers,
             log_level="info",
             proxy_headers=True,
+            # bounds for slow and huge clients (KENNISBANK_HEADER_TIMEOUT and friends), named
+            # as a string like the app: the CLI does not import the web app
+            http="kennisbank.webapp.server:BoundedHttpToolsProtocol",
         )
     finally:
         if metrics_dir is not None:
