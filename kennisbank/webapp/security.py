@@ -9,6 +9,9 @@
   ``Host`` header into ``Location`` (``Host: evil.example`` sent visitors there); it is off,
   and ``slash_redirect`` does the same job with a path.
 - **Caching:** pages that show a visitor's selection vary on the cookie and are private.
+- **Request bodies:** the only form posts a slug and an action; a body over
+  ``KENNISBANK_MAX_BODY_BYTES`` is refused (413 when it says its length, else the read
+  stops there), so a client cannot make a worker hold megabytes of form data.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from urllib.parse import quote, urlsplit
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.routing import Match
+from starlette.types import Message, Receive
 
 from kennisbank.webapp.settings import Settings
 
@@ -52,14 +57,34 @@ def add_security_headers(response: Response) -> Response:
 
 
 def refuse(request: Request, settings: Settings) -> Response | None:
-    """A 400 for an untrusted host or a 403 for a cross-site form; None lets it through."""
+    """A 400 for an untrusted host, a 413 for a body said to be too large or a 403 for a
+    cross-site form; None lets it through."""
     if not host_is_trusted(request, settings):
         return _problem(request, 400, "Onbekende host in het verzoek.")
+    length = request.headers.get("content-length", "0").strip()
+    if not length.isdigit() or int(length) > settings.max_body_bytes:
+        return _problem(request, 413, "De aanvraag is te groot.")
     if request.method not in SAFE_METHODS and is_cross_site(request, settings):
         return _problem(
             request, 403, "Dit formulier komt van een andere website en is niet uitgevoerd."
         )
     return None
+
+
+def limit_body(receive: Receive, limit: int) -> Receive:
+    """``receive`` that stops a body (chunked, with no length said) past ``limit`` bytes."""
+    seen = 0
+
+    async def bounded() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413, "De aanvraag is te groot.")
+        return message
+
+    return bounded
 
 
 def host_is_trusted(request: Request, settings: Settings) -> bool:

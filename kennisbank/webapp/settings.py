@@ -112,5 +112,13 @@ class Settings(BaseSettings):
         "(KENNISBANK_MAX_HEADER_BYTES; uvicorn's httptools parser has no limit).",
     )
 
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        description="Largest request body; the only form posts a slug and an action, so a "
+        "larger one gets a 413 (KENNISBANK_MAX_BODY_BYTES).",
+    )
+
     def trusted_host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,29 @@ def test_an_image_on_this_site_is_still_shown() -> None:
 def test_an_image_alt_text_is_escaped() -> None:
     html = render_markdown('![<script>x</script>"](https://evil.example/a.png)')
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_body_said_to_be_huge_is_refused_unread(web_app: FastAPI) -> None:
+    client = make_client(web_app)
+    response = client.post(
+        "/selectie",
+        content=b"actie=toevoegen&slug=" + b"a" * (100 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 413
+
+
+def test_a_chunked_body_stops_at_the_limit(web_app: FastAPI) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"actie=toevoegen&slug="
+        for _ in range(200):  # 200 x 1 KB, no length said
+            yield b"a" * 1024
+
+    response = make_client(web_app).post(
+        "/selectie",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert 400 <= response.status_code < 500, response.status_code
