@@ -65,8 +65,7 @@ def read_text(path: Path, shown: str) -> str:
                     shown,
                     None,
                     "too-large",
-                    f"bestand is {exc.size // 1000} kB of meer; het maximum is "
-                    f"{MAX_FILE_BYTES // 1000} kB",
+                    f"bestand is {exc.size // 1000} kB; het maximum is {MAX_FILE_BYTES // 1000} kB",
                 )
             ]
         ) from exc
