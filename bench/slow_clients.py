@@ -9,8 +9,9 @@ is systemd's usual pair, where the new ``serve`` raises its soft limit), and mea
 
 - **slow heads:** ``--slow`` sockets (default 1,100) each send a request line and then one
   header line every 2 s, never finishing; meanwhile a normal ``GET /healthz`` every 0.5 s
-  (2 s timeout) for ``--duration`` seconds. Reported: normal requests answered / failed in
-  the first 10 s and after 12 s, their median latency, and how many slow sockets the
+  (2 s timeout) for ``--duration`` seconds. Reported: normal requests answered, refused
+  with a 503 (the concurrency limit) or failed (timeout, reset) in the first 10 s and after
+  12 s, their median latency, and how many slow sockets the
   server still holds open at the end;
 - **huge heads:** ``--big-clients`` (4) connections each send a ``--big-mb`` (64) MB Cookie
   header as fast as loopback allows, while ``/healthz`` is asked every 0.1 s. Reported: the
@@ -66,6 +67,12 @@ def vm_kb(pid: int, field: str = "VmHWM") -> int:
 
 def healthz(port: int, timeout: float) -> float | None:
     """Seconds for one ``GET /healthz`` on a new connection; None when it failed."""
+    status, seconds = probe(port, timeout)
+    return seconds if status == "200" else None
+
+
+def probe(port: int, timeout: float) -> tuple[str, float]:
+    """``GET /healthz`` on a new connection: its status ("200", "503", ...) or "error"."""
     started = time.perf_counter()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
@@ -75,10 +82,11 @@ def healthz(port: int, timeout: float) -> float | None:
             while chunk := sock.recv(65536):
                 data += chunk
                 if time.perf_counter() - started > timeout:
-                    return None
+                    return "error", time.perf_counter() - started
     except OSError:
-        return None
-    return time.perf_counter() - started if data.startswith(b"HTTP/1.1 200") else None
+        return "error", time.perf_counter() - started
+    status = data[9:12].decode("latin-1") if data.startswith(b"HTTP/1.1 ") else "error"
+    return status, time.perf_counter() - started
 
 
 class Server:
@@ -158,11 +166,11 @@ def slow_heads(port: int, count: int, duration: float) -> dict[str, Any]:
     threads = [threading.Thread(target=drip), threading.Thread(target=watch)]
     for thread in threads:
         thread.start()
-    probes: list[tuple[float, float | None]] = []
+    probes: list[tuple[float, str, float]] = []
     started = time.monotonic()
     try:
         while (now := time.monotonic() - started) < duration:
-            probes.append((now, healthz(port, 2.0)))
+            probes.append((now, *probe(port, 2.0)))
             time.sleep(max(0.0, 0.5 - (time.monotonic() - started - now)))
         still_open = len(open_)
     finally:
@@ -172,21 +180,21 @@ def slow_heads(port: int, count: int, duration: float) -> dict[str, Any]:
         for sock in sockets:
             sock.close()
         selector.close()
-    early = [latency for at, latency in probes if at < 10]
-    late = [latency for at, latency in probes if at >= 12]
-    answered = [latency for _, latency in probes if latency is not None]
+
+    def tally(kept: list[tuple[float, str, float]]) -> dict[str, int]:
+        return {
+            "ok": sum(status == "200" for _, status, _ in kept),
+            "503": sum(status == "503" for _, status, _ in kept),
+            "failed": sum(status not in ("200", "503") for _, status, _ in kept),
+        }
+
+    answered = [seconds for _, status, seconds in probes if status == "200"]
     return {
         "slow_sockets": len(sockets),
         "slow_connect_failed": refused,
         "slow_still_open_at_end": still_open,
-        "normal_first_10s": {
-            "ok": sum(x is not None for x in early),
-            "failed": sum(x is None for x in early),
-        },
-        "normal_after_12s": {
-            "ok": sum(x is not None for x in late),
-            "failed": sum(x is None for x in late),
-        },
+        "normal_first_10s": tally([p for p in probes if p[0] < 10]),
+        "normal_after_12s": tally([p for p in probes if p[0] >= 12]),
         "normal_median_ms": round(statistics.median(answered) * 1000, 1) if answered else None,
     }
 
@@ -317,6 +325,7 @@ def medians(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     picks = {
         "slow_still_open_at_end": ("slow_heads", "slow_still_open_at_end"),
         "normal_failed_first_10s": ("slow_heads", "normal_first_10s", "failed"),
+        "normal_503_first_10s": ("slow_heads", "normal_first_10s", "503"),
         "normal_failed_after_12s": ("slow_heads", "normal_after_12s", "failed"),
         "normal_ok_after_12s": ("slow_heads", "normal_after_12s", "ok"),
         "healthz_during_big_max_ms": ("big_heads", "healthz_during_max_ms"),
