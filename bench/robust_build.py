@@ -118,12 +118,9 @@ def prepare(base: Path, cases: int) -> Path:
     while len(list((content / "cases").glob("*.md"))) < cases:
         source = originals[number % len(originals)]
         text = source.read_text(encoding="utf-8")
-        text = re.sub(
-            r'(?m)^title: "(.*)"$',
-            lambda m, n=number: f'title: "{m[1]} (kopie {n})"',
-            text,
-            count=1,
-        )
+        title = re.search(r'(?m)^title: "(.*)"$', text)
+        if title is not None:
+            text = text.replace(title[0], f'title: "{title[1]} (kopie {number})"', 1)
         (content / "cases" / f"{source.stem}-kopie-{number}.md").write_text(text, "utf-8")
         number += 1
     return content
