@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,6 +25,7 @@ from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder
 
 log = logging.getLogger("kennisbank")
+WAKE_MS = 1000  # without changes the watcher yields an empty batch this often
 
 
 def rebuild(holder: IndexHolder, settings: Settings) -> None:
@@ -76,15 +77,23 @@ def build_problem(message: str, settings: Settings) -> Problem:
 def watch_forever(
     settings: Settings,
     stop: threading.Event,
-    changes: Callable[[], Iterable[object]],
+    changes: Callable[[], Iterable[Collection[object]]],
     on_change: Callable[[], None],
     retry_seconds: float = 1.0,
 ) -> None:
-    """Rebuild on every batch of changes until ``stop``; nothing that fails ends it."""
+    """Rebuild on every batch of changes until ``stop``; nothing that fails ends it.
+
+    ``changes()`` also yields an empty batch when a while passes without changes; the first
+    batch of each run, empty or not, rebuilds too. So the first rebuild comes only once the
+    watcher is watching: a save made while it starts (or restarts) is never missed.
+    """
     while not stop.is_set():
         try:
-            for _batch in changes():
-                on_change()
+            first = True
+            for batch in changes():
+                if batch or first:
+                    first = False
+                    on_change()
                 if stop.is_set():
                     return
         except Exception:  # the watcher itself (a removed folder, inotify limits)
@@ -101,11 +110,16 @@ def start_watcher(app: FastAPI, settings: Settings) -> threading.Thread:
     app.state.stop_watch = stop
 
     def loop() -> None:
-        rebuild(holder, settings)
         watch_forever(
             settings,
             stop,
-            lambda: watch(settings.content, stop_event=stop, debounce=300),
+            lambda: watch(
+                settings.content,
+                stop_event=stop,
+                debounce=300,
+                rust_timeout=WAKE_MS,
+                yield_on_timeout=True,
+            ),
             lambda: rebuild(holder, settings),
         )
 
