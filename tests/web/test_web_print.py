@@ -87,7 +87,11 @@ def test_serve_names_its_own_address_in_qr_codes(web_index: Path) -> None:
         server.wait(timeout=30)
     captions = [
         f.get_text(" ", strip=True)
-        for f in BeautifulSoup(response.text, "html.parser").select("figure.qr-block figcaption")
+        for f in BeautifulSoup(response.text, "html.parser").select(
+            "article figure.qr-block figcaption"
+        )
     ]
     assert captions and all(f"{url}/voorbeelden/" in c for c in captions), captions
+    cover = BeautifulSoup(response.text, "html.parser").select_one(".cover figcaption")
+    assert cover is not None and f"{url}/collecties/{ROADSHOW}" in cover.get_text(), cover
     assert re.search(rf'href="{re.escape(url)}/voorbeelden/', feed), feed[:500]
