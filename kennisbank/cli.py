@@ -112,6 +112,14 @@ def build(
     full: Annotated[
         bool, typer.Option("--full", help="Alles opnieuw opbouwen (inbeddingen uit de cache).")
     ] = False,
+    allow_removals: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removals",
+            help="Publiceer ook als meer dan de helft van de gepubliceerde voorbeelden "
+            "verdwijnt (anders geweigerd).",
+        ),
+    ] = False,
 ) -> None:
     """Bouw of werk de index bij (incrementeel: alleen wat veranderd is)."""
     from kennisbank.content.problems import ContentError
@@ -125,7 +133,14 @@ def build(
         typer.echo(cost, err=True)
     try:
         with _progress(quiet) as progress:
-            report = build_index(content, index, embedder=embedder, progress=progress, full=full)
+            report = build_index(
+                content,
+                index,
+                embedder=embedder,
+                progress=progress,
+                full=full,
+                allow_removals=allow_removals,
+            )
     except ContentError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)
@@ -265,7 +280,7 @@ def serve(
         typer.Option("--search-log", help="Schrijf elke zoekopdracht als JSON-regel hierheen."),
     ] = None,
 ) -> None:
-    """Start de website en de API (uvicorn)."""
+    """Start de website en de API (uvicorn), begrensd tegen trage en grote verzoeken."""
     import os
 
     import uvicorn
@@ -296,6 +311,9 @@ def serve(
             workers=workers,
             log_level="info",
             proxy_headers=True,
+            # bounds for slow and huge clients (KENNISBANK_HEADER_TIMEOUT and friends), named
+            # as a string like the app: the CLI does not import the web app
+            http="kennisbank.webapp.server:BoundedHttpToolsProtocol",
         )
     finally:
         if metrics_dir is not None:

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import sync_playwright
@@ -31,7 +32,18 @@ CASE = "/voorbeelden/skaeve-huse-harkstede"
 SHOTS = {  # file name: (path, viewport width, viewport height, full page)
     "search.png": (SEARCH, 1280, 1200, False),
     "search-mobile.png": (SEARCH, 375, 1600, False),
+    "search-weak.png": ("/zoeken?q=ruimtevaart", 1280, 900, False),
+    "start.png": ("/", 1280, 1100, False),
     "case.png": (CASE, 1280, 900, True),
+    "case-mobile.png": (CASE, 375, 1400, False),
+    "handout.png": ("/collecties/roadshow-ede-2023/afdrukken", 1280, 1600, False),
+}
+# The organiser's selection with its kept details: cases added, the form filled and saved.
+SELECTION_CASES = ["vertrouwensexperiment-bijstand-wageningen", "wooncoach-zwolle"]
+SELECTION_DETAILS = {
+    "Titel van de collectie": "Regiobijeenkomst Oost: wonen en bestaanszekerheid",
+    "Datum van de bijeenkomst (optioneel)": "2027-04-06",
+    "Plaats (optioneel)": "Ede",
 }
 
 
@@ -73,9 +85,31 @@ def main() -> None:
                     page.screenshot(path=str(HERE / name), full_page=full_page)
                     context.close()
                     print(f"{HERE / name}: {url + path}")
+                selection_shots(browser, url)
                 browser.close()
         finally:
             server.should_exit = True
+
+
+def selection_shots(browser: Any, url: str) -> None:
+    """``selection.png``: Mijn selectie after saving the details; ``selection-handout.png``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="nl-NL")
+    page = context.new_page()
+    for slug in SELECTION_CASES:
+        page.goto(f"{url}/voorbeelden/{slug}")
+        page.locator(".case-actions button").click()
+        page.wait_for_load_state()
+    page.goto(f"{url}/selectie")
+    for label, value in SELECTION_DETAILS.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Bewaren", exact=True).click()
+    page.wait_for_url("**/selectie#gegevens")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(HERE / "selection.png"))
+    page.goto(f"{url}/selectie/afdrukken")
+    page.screenshot(path=str(HERE / "selection-handout.png"))
+    context.close()
+    print(f"{HERE / 'selection.png'}, {HERE / 'selection-handout.png'}")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
+from kennisbank.content.files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from kennisbank.content.files import FileTooLarge, NotRegularFile, read_limited
 from kennisbank.content.problems import Problem
 
-MAX_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 8
 MAX_YAML_EVENTS = 20_000
 FENCE = "---"
@@ -56,19 +57,30 @@ class ParseFailure(Exception):
 def read_text(path: Path, shown: str) -> str:
     """Read a file as UTF-8, turning every kind of unreadable file into a located problem."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseFailure(
-                [
-                    _err(
-                        shown,
-                        None,
-                        "too-large",
-                        f"bestand is {size // 1000} kB; het maximum is {MAX_FILE_BYTES // 1000} kB",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        raw = read_limited(path)
+    except FileTooLarge as exc:
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    None,
+                    "too-large",
+                    f"bestand is {exc.size // 1000} kB; het maximum is {MAX_FILE_BYTES // 1000} kB",
+                )
+            ]
+        ) from exc
+    except NotRegularFile as exc:
+        raise ParseFailure(
+            [
+                _err(
+                    shown,
+                    None,
+                    "not-a-file",
+                    "geen gewoon bestand (een map, FIFO of apparaat); alleen tekstbestanden "
+                    "worden gelezen",
+                )
+            ]
+        ) from exc
     except OSError as exc:
         raise ParseFailure(
             [_err(shown, None, "unreadable", f"bestand kan niet gelezen worden ({exc.strerror})")]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kennisbank.content.files import is_inside
 from kennisbank.content.frontmatter import ParseFailure
 from kennisbank.content.layout import CASES_DIR, COLLECTIONS_DIR, TAXONOMY_FILE
 from kennisbank.content.models import Case, Collection
@@ -68,12 +69,28 @@ class ContentTree:
         return self
 
 
-def content_files(directory: Path) -> list[Path]:
-    """Markdown files below a folder, sorted; hidden files and folders are skipped."""
+def content_files(directory: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Markdown files below a folder, sorted; hidden files and folders are skipped.
+
+    A folder that cannot be read is not silently empty (``os.walk`` drops the error by
+    default): it is added to ``problems`` with its path, so nothing built from it is
+    published as if its cases were deleted.
+    """
     if not directory.is_dir():
         return []
     found: list[Path] = []
-    for root, dirs, files in os.walk(directory):
+
+    def unreadable(error: OSError) -> None:
+        if problems is not None:
+            problems.append(
+                Problem(
+                    path=str(error.filename or directory),
+                    code="unreadable-folder",
+                    message=f"map kan niet gelezen worden ({error.strerror or error})",
+                )
+            )
+
+    for root, dirs, files in os.walk(directory, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [
             Path(root) / name
@@ -83,6 +100,18 @@ def content_files(directory: Path) -> list[Path]:
         if len(found) > MAX_FILES:
             break
     return found
+
+
+def outside_problem(path: Path, root: Path, shown: str) -> Problem | None:
+    """A symlink that leads out of the content folder is refused, never followed."""
+    if is_inside(path, root):
+        return None
+    return Problem(
+        path=shown,
+        code="outside-content",
+        message="verwijst (via een symbolische link) naar een bestand buiten de contentmap; "
+        "alleen bestanden in de contentmap worden gelezen",
+    )
 
 
 def load_content(
@@ -102,23 +131,38 @@ def load_content(
             )
         )
         return ContentTree(taxonomy=None, problems=problems)
+    outside = outside_problem(taxonomy_path, content_dir, str(taxonomy_path))
+    if outside is not None:
+        return ContentTree(taxonomy=None, problems=[outside])
     try:
         taxonomy = load_taxonomy(taxonomy_path, str(taxonomy_path))
     except ParseFailure as failure:
         problems += failure.problems
         return ContentTree(taxonomy=None, problems=problems)
     tree = ContentTree(taxonomy=taxonomy, problems=problems)
-    _load_cases(tree, content_dir / CASES_DIR, today, skip)
-    _load_collections(tree, content_dir / COLLECTIONS_DIR)
+    cases_dir = content_dir / CASES_DIR
+    if not cases_dir.is_dir():
+        # A moved or misspelt folder is not "every case deleted" (git cannot hold an
+        # empty folder, so a missing collections/ folder only means no collections).
+        tree.problems.append(
+            Problem(
+                path=str(cases_dir),
+                code="no-cases-folder",
+                message="map met voorbeelden bestaat niet of is geen map",
+            )
+        )
+    _load_cases(tree, content_dir, today, skip)
+    _load_collections(tree, content_dir)
     tree.problems.sort(key=lambda p: (p.path, p.line or 0))
     return tree
 
 
 def _load_cases(
-    tree: ContentTree, directory: Path, today: dt.date | None, skip: Callable[[Path], bool] | None
+    tree: ContentTree, content_dir: Path, today: dt.date | None, skip: Callable[[Path], bool] | None
 ) -> None:
     assert tree.taxonomy is not None
-    files = content_files(directory)
+    directory = content_dir / CASES_DIR
+    files = content_files(directory, tree.problems)
     if len(files) > MAX_FILES:
         tree.problems.append(
             Problem(
@@ -131,6 +175,9 @@ def _load_cases(
     tree.case_files += len(files)
     for path, shown in _unique_slugs(tree, files):
         tree.case_slugs.add(path.stem)
+        if (outside := outside_problem(path, content_dir, shown)) is not None:
+            tree.problems.append(outside)
+            continue
         if skip is not None and skip(path):
             continue
         case, problems = check_case_file(path, shown, tree.taxonomy, today)
@@ -158,14 +205,18 @@ def _unique_slugs(tree: ContentTree, files: list[Path]) -> Iterator[tuple[Path, 
         yield path, shown
 
 
-def _load_collections(tree: ContentTree, directory: Path) -> None:
+def _load_collections(tree: ContentTree, content_dir: Path) -> None:
     assert tree.taxonomy is not None
+    directory = content_dir / COLLECTIONS_DIR
     # A collection may name a case file that has errors of its own: those are reported
     # once, on the case file, rather than again on every collection that lists it.
     known = sorted(tree.case_slugs)
-    files = content_files(directory)
+    files = content_files(directory, tree.problems)
     tree.collection_files += len(files)
     for path, shown in _unique_slugs(tree, files):
+        if (outside := outside_problem(path, content_dir, shown)) is not None:
+            tree.problems.append(outside)
+            continue
         collection, document, problems = check_collection_file(path, shown, tree.taxonomy)
         tree.problems += problems
         if collection is None or document is None:

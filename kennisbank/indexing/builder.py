@@ -9,7 +9,6 @@ and replaces ``manifest.json``. A failure at any point leaves the old version se
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -18,15 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
 from pydantic import BaseModel
 
 from kennisbank.content.loading import (
-    CASES_DIR,
-    COLLECTIONS_DIR,
     TAXONOMY_FILE,
     ContentTree,
-    content_files,
     load_content,
 )
 from kennisbank.content.problems import Problem
@@ -38,6 +33,8 @@ from kennisbank.embedders import (
     known_dim,
     spec_for_name,
 )
+from kennisbank.indexing.content_scan import fingerprint as content_fingerprint
+from kennisbank.indexing.content_scan import old_files, scan, served_slugs, sha_of
 from kennisbank.indexing.embedder_choice import new_index_embedder, usable_previous
 from kennisbank.indexing.embedding_cache import EmbeddingCache
 from kennisbank.indexing.layout import (
@@ -52,6 +49,7 @@ from kennisbank.indexing.lock import build_lock
 from kennisbank.indexing.manifest import (
     Manifest,
     file_digest,
+    remove_stale_temporaries,
     write_manifest,
 )
 from kennisbank.indexing.parallel_embed import iter_document_vectors
@@ -62,7 +60,6 @@ from kennisbank.indexing.store import (
     delete_case,
     insert_cases,
     open_for_writing,
-    read_files,
     replace_collections,
     set_meta,
     write_files,
@@ -77,6 +74,28 @@ Progress = Callable[[str, int, int], None]
 
 class BuildError(Exception):
     """The build failed for a reason other than invalid content; the old index still serves."""
+
+
+class RemovalRefused(BuildError):
+    """The build would remove most of the published cases; ``allow_removals`` permits it.
+
+    A moved, misspelt or half-checked-out content folder looks exactly like "every case
+    deleted"; publishing that would empty the site, so it takes the editor's word for it.
+    """
+
+    def __init__(self, removed: int, served: int) -> None:
+        self.removed = removed
+        self.served = served
+        super().__init__(
+            f"build geweigerd: deze build zou {removed} van de {served} gepubliceerde "
+            "voorbeelden verwijderen. Klopt dat, bouw dan opnieuw met --allow-removals; "
+            "de vorige index blijft in gebruik"
+        )
+
+
+def removes_too_many(removed: int, served: int) -> bool:
+    """More than half of the published cases (so also all of one or two)."""
+    return served > 0 and removed * 2 > served
 
 
 class BuildReport(BaseModel):
@@ -103,15 +122,27 @@ def build_index(
     progress: Progress | None = None,
     workers: int | None = None,
     full: bool = False,
+    allow_removals: bool = False,
 ) -> BuildReport:
     """Build or update the index; raises ContentError (invalid content) or BuildError.
 
     ``full`` rebuilds every case from its file instead of updating the current version
     (embeddings still come from the cache): for after a change in kennisbank itself.
+    A build that would remove more than half of the published cases raises
+    RemovalRefused unless ``allow_removals`` says the editor means it.
     """
     started = time.perf_counter()
-    with build_lock(index_dir):
-        report = _Build(content_dir, index_dir, embedder, progress, workers, full).run()
+    try:
+        with build_lock(index_dir):
+            remove_stale_temporaries(index_dir)
+            build = _Build(content_dir, index_dir, embedder, progress, workers, full)
+            build.allow_removals = allow_removals
+            report = build.run()
+    except OSError as exc:  # the lock, the scan, a stale file: one line, never a traceback
+        where = exc.filename or index_dir
+        raise BuildError(
+            f"build mislukt: {exc.strerror or exc} ({where}); de vorige index blijft in gebruik"
+        ) from exc
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -137,6 +168,7 @@ class _Build:
         )
         self.name = embedder_name(self.spec)
         self._embedder: Embedder | None = None
+        self.allow_removals = False
 
     def embedder(self) -> Embedder:
         """The build's own model: e5 encodes with one OpenMP thread per core in-process
@@ -151,21 +183,19 @@ class _Build:
         previous = None if self.full else self.previous
         if previous and (previous.embedder != self.name or previous.analyzer != ANALYZER_VERSION):
             previous = None
-        old_files = _old_files(previous, self.index_dir)
-        states = _scan(self.content_dir, old_files)
+        old = old_files(previous, self.index_dir)
+        states = scan(self.content_dir, old)
         taxonomy_key = TAXONOMY_FILE
-        if previous and _sha(states, taxonomy_key) != _sha(old_files, taxonomy_key):
+        if previous and sha_of(states, taxonomy_key) != sha_of(old, taxonomy_key):
             previous = None
         unchanged = {
             self.content_dir / s.path
             for s in states.values()
-            if previous
-            and s.kind == "case"
-            and s.path in old_files
-            and old_files[s.path].sha256 == s.sha256
+            if previous and s.kind == "case" and s.path in old and old[s.path].sha256 == s.sha256
         }
         tree = load_content(self.content_dir, skip=unchanged.__contains__).require_valid()
-        fingerprint = _fingerprint(states)
+        self._check_removals(tree)
+        fingerprint = content_fingerprint(states)
         if previous and fingerprint == previous.content_fingerprint:
             return BuildReport(
                 version=previous.version,
@@ -190,6 +220,19 @@ class _Build:
 
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def _check_removals(self, tree: ContentTree) -> None:
+        """Refuse to publish a version without most of the served cases (unless allowed).
+
+        Compared with the version being served, whatever this build reuses from it: a
+        ``--full`` build or an embedder switch must not empty the site either.
+        """
+        if self.allow_removals or self.previous is None:
+            return
+        served = served_slugs(self.previous, self.index_dir)
+        removed = len(served - tree.case_slugs)
+        if removes_too_many(removed, len(served)):
+            raise RemovalRefused(removed, len(served))
 
     def _write_version(
         self,
@@ -322,51 +365,6 @@ def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray
     means = np.vstack([vectors[owner_array == case_id].mean(axis=0) for case_id in case_list])
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     index.add(case_list, means.astype(np.float32))
-
-
-def _old_files(previous: Manifest | None, index_dir: Path) -> dict[str, FileState]:
-    if previous is None:
-        return {}
-    database = sqlite_utils.Database(previous.version_dir(index_dir) / DB_FILE)
-    try:
-        return read_files(database)
-    except sqlite3.Error:
-        return {}
-    finally:
-        database.close()
-
-
-def _scan(content_dir: Path, old: dict[str, FileState]) -> dict[str, FileState]:
-    """Every content file with its hash; files whose size and mtime are unchanged keep theirs."""
-    paths: list[tuple[str, Path]] = [("taxonomy", content_dir / TAXONOMY_FILE)]
-    paths += [("case", p) for p in content_files(content_dir / CASES_DIR)]
-    paths += [("collection", p) for p in content_files(content_dir / COLLECTIONS_DIR)]
-    states: dict[str, FileState] = {}
-    for kind, path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        key = path.relative_to(content_dir).as_posix()
-        known = old.get(key)
-        if known and known.mtime_ns == stat.st_mtime_ns and known.size == stat.st_size:
-            sha = known.sha256
-        else:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        states[key] = FileState(key, kind, stat.st_mtime_ns, stat.st_size, sha)
-    return states
-
-
-def _sha(states: dict[str, FileState], key: str) -> str | None:
-    state = states.get(key)
-    return state.sha256 if state else None
-
-
-def _fingerprint(states: dict[str, FileState]) -> str:
-    digest = hashlib.sha256()
-    for key in sorted(states):
-        digest.update(f"{key}\0{states[key].sha256}\n".encode())
-    return digest.hexdigest()
 
 
 def _new_version_id(fingerprint: str) -> str:

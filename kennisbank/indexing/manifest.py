@@ -118,3 +118,12 @@ def verify_files(manifest: Manifest, folder: Path) -> None:
             raise IndexUnavailable(
                 f"{path}: ontbreekt of is onleesbaar ({exc.strerror}); bouw de index opnieuw"
             ) from exc
+
+
+def remove_stale_temporaries(index_dir: Path) -> None:
+    """Temporary manifests of builds killed between fsync and rename (under the lock, so
+    no other build is writing one)."""
+    folders = [index_dir, *(p for p in (index_dir / VERSIONS_DIR).glob("*") if p.is_dir())]
+    for folder in folders:
+        for stale in folder.glob(f".{MANIFEST_FILE}.*.tmp"):
+            stale.unlink(missing_ok=True)

@@ -11,14 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 TOP_SLUGS = 3
+# Reading bounds: a log is read by editors' tools from wherever it was copied, so a
+# hostile or broken file must cost seconds, not minutes or gigabytes. A valid line is well
+# under 10 KB (a query is at most 2000 characters), typically ~200 bytes; a week of a busy
+# site is far below a million searches. The line bound also bounds the memory held.
+MAX_LINE_BYTES = 64 * 1024
+MAX_FILE_BYTES = 256 << 20  # decompressed, per file
+MAX_FILE_LINES = 1_000_000
+READ_CHUNK = 1 << 20
 FORBIDDEN_FIELDS = ("ip", "client", "cookie", "user_agent", "session")
 
 
@@ -53,11 +62,48 @@ class LogRead:
     unreadable: list[str] = field(default_factory=list)
 
 
-def _lines(path: Path) -> Iterator[bytes]:
-    """Raw lines of a log file; rotated files compressed with gzip are read as well."""
+def _lines(path: Path, read: LogRead) -> Iterator[bytes | None]:
+    """Raw lines of a log file (rotated ``.gz`` files too), within the reading bounds.
+
+    A line longer than MAX_LINE_BYTES is skipped without being held in memory and yields
+    None (a bad line). Past MAX_FILE_BYTES decompressed or MAX_FILE_LINES lines the rest
+    of the file is left unread and noted in ``read.unreadable``.
+    """
     opener = gzip.open if path.suffix == ".gz" else open
+    total = 0
     with opener(path, "rb") as handle:
-        yield from handle
+        for number in range(MAX_FILE_LINES + 1):
+            if number == MAX_FILE_LINES or total >= MAX_FILE_BYTES:
+                if handle.read(1):
+                    read.unreadable.append(
+                        f"{path}: meer dan {MAX_FILE_LINES} regels of "
+                        f"{MAX_FILE_BYTES >> 20} MB; de rest is niet gelezen"
+                    )
+                return
+            line = handle.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            total += len(line)
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                total += _skip_line(handle, MAX_FILE_BYTES - total)
+                yield None
+                continue
+            yield line
+
+
+class _Lines(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _skip_line(handle: _Lines, budget: int) -> int:
+    """Read past the rest of an over-long line in chunks; returns the bytes skipped."""
+    skipped = 0
+    while skipped < budget:
+        chunk = handle.readline(READ_CHUNK)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def read_logs(paths: Iterable[Path], since: dt.date | None = None) -> LogRead:
@@ -65,24 +111,26 @@ def read_logs(paths: Iterable[Path], since: dt.date | None = None) -> LogRead:
     read = LogRead()
     for path in paths:
         try:
-            for raw in _lines(path):
-                entry = _parse(raw)
+            for raw in _lines(path, read):
+                entry = None if raw is None else _parse(raw)
                 if entry is None:
                     read.bad_lines += 1
                 elif since is None or entry.ts.date() >= since:
                     read.entries.append(entry)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             read.unreadable.append(f"{path}: {exc}")
     return read
 
 
 def _parse(raw: bytes) -> SearchLogEntry | None:
+    if not raw.strip():
+        return None
     try:
         data = json.loads(raw)
         if not isinstance(data, dict):
             return None
         entry = SearchLogEntry.model_validate(data)
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):  # "[[[[..." nests past the stack
         return None
     if entry.ts.tzinfo is None:
         entry = entry.model_copy(update={"ts": entry.ts.replace(tzinfo=dt.UTC)})

@@ -22,6 +22,7 @@ from kennisbank.webapp.messages import http_detail, validation_message
 from kennisbank.webapp.metrics import Metrics, install_metrics
 from kennisbank.webapp.search_log import SearchLog
 from kennisbank.webapp.security import add_security_headers, slash_redirect
+from kennisbank.webapp.server import raise_file_limit
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder, query_cache_for
 from kennisbank.webapp.templating import make_templates, render, web_root
@@ -87,6 +88,7 @@ async def lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     share of the CPU; with 40 busy threads it waited more than a minute.
     """
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+    raise_file_limit()  # idle sockets must not use up a 1,024-descriptor default
     yield
     if app.state.search_log is not None:
         app.state.search_log.close()  # write what is still queued

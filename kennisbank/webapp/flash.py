@@ -43,10 +43,14 @@ class Notice:
         return self.slugs[0] if self.slugs else ""
 
 
-def set_notice(response: Response, kind: str, slugs: list[str]) -> None:
-    """Ask the next page to say ``kind`` about ``slugs`` (lives a minute at most)."""
+def set_notice(response: Response, kind: str, slugs: list[str], secure: bool) -> None:
+    """Ask the next page to say ``kind`` about ``slugs`` (lives a minute at most).
+
+    ``secure`` as for the selection cookie: the notice carries the previous selection (for
+    undo), so it is no less private than the selection itself.
+    """
     value = f"{kind}:{','.join(slugs[:MAX_SLUGS])}"
-    response.set_cookie(COOKIE, value, max_age=60, httponly=True, samesite="lax")
+    response.set_cookie(COOKIE, value, max_age=60, httponly=True, samesite="lax", secure=secure)
 
 
 def read_notice(request: Request) -> Notice | None:

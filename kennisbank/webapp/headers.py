@@ -14,7 +14,12 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kennisbank.webapp import api_docs
-from kennisbank.webapp.security import apply_cache_rules, refuse, set_security_headers
+from kennisbank.webapp.security import (
+    apply_cache_rules,
+    limit_body,
+    refuse,
+    set_security_headers,
+)
 from kennisbank.webapp.settings import Settings
 
 
@@ -51,4 +56,4 @@ class HeadersMiddleware:
         if refused is not None:
             await refused(scope, receive, send_with_headers)
             return
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, limit_body(receive, self.settings.max_body_bytes), send_with_headers)

@@ -1,7 +1,10 @@
 """``/metrics`` in the Prometheus text format (prometheus-client), for whoever runs the site.
 
 What is measured: requests and their latency by route *template* (``/voorbeelden/{slug}``,
-never the raw URL, so the number of series stays fixed), searches by source, the time of
+never the raw URL) and by method, where any method but GET, HEAD and POST is counted as
+``OTHER`` and any path outside every route as ``(geen route)``: a visitor who sends
+made-up methods to made-up paths cannot add series, so their number stays fixed. Also
+searches by source, the time of
 a search split into query encoding, ranking and rendering, the served index version and
 its case count, and index swaps.
 
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "(geen route)"
+OTHER_METHOD = "OTHER"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST"})  # all this site answers; the rest 405
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 STAGE_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
 
@@ -162,7 +167,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_and_note)
         finally:
             route = getattr(scope.get("route"), "path", None) or self._mount(scope["path"])
-            method = str(scope.get("method", "GET"))
+            method = method_label(str(scope.get("method", "GET")))
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
             self.metrics.latency.labels(method=method, route=route).observe(
                 time.perf_counter() - started
@@ -173,6 +178,11 @@ class MetricsMiddleware:
             if path == prefix or path.startswith(prefix + "/"):
                 return prefix
         return UNMATCHED
+
+
+def method_label(method: str) -> str:
+    """The method as a label value: GET, HEAD or POST (all this site answers), else OTHER."""
+    return method if method in KNOWN_METHODS else OTHER_METHOD
 
 
 def install_metrics(app: FastAPI, metrics: Metrics) -> None:

@@ -103,13 +103,14 @@ def change(
     else:
         target = params.safe_back_target(terug)
         response = RedirectResponse(_back_to_result(target, slug), status_code=303)
+        secure = serves_https(request, settings)
         if is_shared(request) and actie != "herstellen" and own != slugs:
             # any edit of a shared list replaces the visitor's own: always offer the way back
-            set_notice(response, "vervangen" if own else "overgenomen", own)
+            set_notice(response, "vervangen" if own else "overgenomen", own, secure)
         elif actie in KINDS_BY_ACTION and (slug in before) != (slug in slugs):
-            set_notice(response, KINDS_BY_ACTION[actie], [slug])
+            set_notice(response, KINDS_BY_ACTION[actie], [slug], secure)
         elif actie == "leegmaken" and before:
-            set_notice(response, "leeggemaakt", before)
+            set_notice(response, "leeggemaakt", before, secure)
     response.set_cookie(
         COOKIE,
         ",".join(slugs),
@@ -150,7 +151,7 @@ async def save_details(request: Request, searcher: SearcherDep, settings: Settin
     else:
         suffix = f"?{_shared_query(read_selection(request))}" if is_shared(request) else ""
         response = RedirectResponse(f"/selectie{suffix}#gegevens", status_code=303)
-        set_notice(response, "bewaard", [])
+        set_notice(response, "bewaard", [], serves_https(request, settings))
     if details.is_empty():
         response.delete_cookie(DETAILS_COOKIE, httponly=True, samesite="lax")
     else:

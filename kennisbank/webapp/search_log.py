@@ -108,16 +108,19 @@ class SearchLog:
                 self._queue.task_done()
 
     def _write(self, data: bytes, count: int) -> None:
+        kept = 0  # whole lines that reached the file
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
             try:
                 written = os.write(fd, data)
+                if written != len(data):
+                    kept_bytes = _keep_whole_lines(fd, data, written)
+                    kept = data.count(b"\n", 0, kept_bytes)
+                    raise OSError(f"{kept_bytes} van {len(data)} bytes geschreven (schijf vol?)")
             finally:
                 os.close(fd)
-            if written != len(data):
-                raise OSError(f"{written} van {len(data)} bytes geschreven")
         except OSError as exc:
-            self.dropped += count
+            self.dropped += count - kept
             if not self._failing:
                 self._failing = True
                 log.error("zoeklog %s niet schrijfbaar (%s); zoeken gaat door", self.path, exc)
@@ -131,6 +134,21 @@ class SearchLog:
         if not self._failing:
             self._failing = True
             log.error("zoeklog: regel overgeslagen (%s); zoeken gaat door", reason)
+
+
+def _keep_whole_lines(fd: int, data: bytes, written: int) -> int:
+    """After a short write (a full disk), cut the file back to the last whole line.
+
+    ``O_APPEND`` put the bytes at the end; the offset after the write is where they end.
+    Only when nothing was appended after them (another worker) is the file cut, so this
+    never removes someone else's line; a torn line that stays is counted by the reader as
+    a bad line. Returns the bytes of whole lines kept.
+    """
+    end = os.lseek(fd, 0, os.SEEK_CUR)
+    keep = data.rfind(b"\n", 0, written) + 1  # 0: no whole line got out
+    if os.fstat(fd).st_size == end:
+        os.ftruncate(fd, end - written + keep)
+    return keep
 
 
 def entry_for(params: SearchParams, result: SearchResult, source: str) -> SearchLogEntry:

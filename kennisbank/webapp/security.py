@@ -9,16 +9,23 @@
   ``Host`` header into ``Location`` (``Host: evil.example`` sent visitors there); it is off,
   and ``slash_redirect`` does the same job with a path.
 - **Caching:** pages that show a visitor's selection vary on the cookie and are private.
+- **Request bodies:** the only form posts a slug and an action; a body over
+  ``KENNISBANK_MAX_BODY_BYTES`` is refused (413 when it says its length, else the read
+  stops there), so a client cannot make a worker hold megabytes of form data.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.routing import Match
+from starlette.types import Message, Receive
 
 from kennisbank.webapp.settings import Settings
 
@@ -50,9 +57,13 @@ def add_security_headers(response: Response) -> Response:
 
 
 def refuse(request: Request, settings: Settings) -> Response | None:
-    """A 400 for an untrusted host or a 403 for a cross-site form; None lets it through."""
+    """A 400 for an untrusted host, a 413 for a body said to be too large or a 403 for a
+    cross-site form; None lets it through."""
     if not host_is_trusted(request, settings):
         return _problem(request, 400, "Onbekende host in het verzoek.")
+    length = request.headers.get("content-length", "0").strip()
+    if not length.isdigit() or int(length) > settings.max_body_bytes:
+        return _problem(request, 413, "De aanvraag is te groot.")
     if request.method not in SAFE_METHODS and is_cross_site(request, settings):
         return _problem(
             request, 403, "Dit formulier komt van een andere website en is niet uitgevoerd."
@@ -60,11 +71,29 @@ def refuse(request: Request, settings: Settings) -> Response | None:
     return None
 
 
+def limit_body(receive: Receive, limit: int) -> Receive:
+    """``receive`` that stops a body (chunked, with no length said) past ``limit`` bytes."""
+    seen = 0
+
+    async def bounded() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413, "De aanvraag is te groot.")
+        return message
+
+    return bounded
+
+
 def host_is_trusted(request: Request, settings: Settings) -> bool:
     patterns = settings.trusted_host_list()
     if not patterns or request.url.path == "/healthz":
         return True
-    host = _host_name(request.headers.get("host", ""))
+    host = host_name(request.headers.get("host", ""))
+    if host is None:
+        return False
     for pattern in patterns:
         if pattern == "*" or host == pattern:
             return True
@@ -73,12 +102,30 @@ def host_is_trusted(request: Request, settings: Settings) -> bool:
     return False
 
 
-def _host_name(header: str) -> str:
-    """``Kennisbank.example.nl:8443`` -> ``kennisbank.example.nl``; ``[::1]:80`` -> ``::1``."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_HEADER = re.compile(
+    rf"(?P<name>{_LABEL}(?:\.{_LABEL})*\.?|\[(?P<ip6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?"
+)
+
+
+def host_name(header: str) -> str | None:
+    """The host of a ``Host`` header, parsed strictly; None for anything else.
+
+    ``Kennisbank.example.nl:8443`` -> ``kennisbank.example.nl``; ``[::1]:80`` -> ``::1``.
+    Whatever a URL parser might read differently is refused rather than guessed at:
+    userinfo (``a:80@evil.com``), a fragment or path (``evil.com#a``), an empty label
+    (``.example.nl``), a bracketed name that is no IPv6 address, a port that is no number.
+    """
+    match = _HOST_HEADER.fullmatch(header.strip().lower())
+    if match is None:
+        return None
+    if match["ip6"] is not None:
+        try:
+            return str(ipaddress.IPv6Address(match["ip6"]))
+        except ValueError:
+            return None
+    name = match["name"].removesuffix(".")  # the root label of a fully qualified name
+    return name if len(name) <= 253 else None
 
 
 def is_cross_site(request: Request, settings: Settings) -> bool:

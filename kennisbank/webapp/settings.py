@@ -80,5 +80,45 @@ class Settings(BaseSettings):
         "400, except on /healthz.",
     )
 
+    # Bounds for slow and huge clients, applied by the server protocol (webapp/server.py).
+    limit_concurrency: int = Field(
+        default=1000,
+        ge=1,
+        le=1_000_000,
+        description="Open connections (or requests in progress) per worker before new "
+        "requests get a 503 (KENNISBANK_LIMIT_CONCURRENCY; uvicorn's limit_concurrency). "
+        "Kept 64 below the process's open-file limit.",
+    )
+    timeout_keep_alive: int = Field(
+        default=5,
+        ge=1,
+        le=300,
+        description="Seconds an idle connection stays open between requests "
+        "(KENNISBANK_TIMEOUT_KEEP_ALIVE; uvicorn's timeout_keep_alive).",
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds a client has to send its request line and headers, from "
+        "connecting or from the first byte of its next request; then the connection is "
+        "closed (KENNISBANK_HEADER_TIMEOUT; uvicorn has no such timeout of its own).",
+    )
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=8 * 1024,
+        le=16 * 1024 * 1024,
+        description="Largest request line plus headers; a larger one gets a 431 "
+        "(KENNISBANK_MAX_HEADER_BYTES; uvicorn's httptools parser has no limit).",
+    )
+
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        description="Largest request body; the only form posts a slug and an action, so a "
+        "larger one gets a 413 (KENNISBANK_MAX_BODY_BYTES).",
+    )
+
     def trusted_host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()]

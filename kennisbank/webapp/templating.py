@@ -85,6 +85,7 @@ def render(
 ) -> HTMLResponse:
     """Render a page with what the layout needs on every page (selection, build problems)."""
     from kennisbank.webapp.flash import COOKIE, read_notice
+    from kennisbank.webapp.security import serves_https
     from kennisbank.webapp.selection import read_selection
     from kennisbank.webapp.selection_edit import is_shared, own_selection
 
@@ -106,7 +107,8 @@ def render(
         request, template, context, status_code=status
     )
     if COOKIE in request.cookies:
-        response.delete_cookie(COOKIE, httponly=True, samesite="lax")  # shown once
+        secure = serves_https(request, request.app.state.settings)
+        response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure)  # shown once
     return response
 
 

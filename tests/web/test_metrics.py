@@ -191,3 +191,68 @@ def test_two_workers_report_their_sum(web_index: Path, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+HOSTILE_METHODS = [
+    *("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "Get", "TRACE"),
+    *("CONNECT", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK"),
+    *("SEARCH", "PURGE", "LINK", "UNLINK", "REPORT", "CHECKOUT", "MERGE", "NOTIFY"),
+    *("SUBSCRIBE", "BREW", "FOO", "X1", "X2", "X3", "X4", "X5", "X6"),
+]
+HOSTILE_PATHS = [
+    "/",
+    "/zoeken",
+    "/voorbeelden/x",
+    "/voorbeelden/y/z",
+    "/collecties",
+    "/collecties/a",
+    "/api/search",
+    "/api/cases",
+    "/api/cases/x",
+    "/api/collections/x",
+    "/feed.xml",
+    "/healthz",
+    "/metrics",
+    "/static/x.css",
+    "/static",
+    "/export/cases.csv",
+    "/selectie",
+    "/overzicht",
+    "/favicon.ico",
+    "/openapi.json",
+    "/api/docs",
+    "/nope",
+    "/nope/2",
+    "/.env",
+    "/wp-login.php",
+    "/%2e%2e/etc/passwd",
+    "/a" * 20,
+]
+
+
+def test_made_up_methods_and_paths_add_no_series(web_index: Path) -> None:
+    """35 methods x 27 paths once inflated /metrics 53x; now they fold into fixed labels."""
+    assert len(HOSTILE_METHODS) == 35 and len(HOSTILE_PATHS) == 27
+    client = make_client(fresh_app(web_index))
+    for path in HOSTILE_PATHS:
+        client.get(path)
+    normal = scrape(client)
+    for method in HOSTILE_METHODS:
+        for path in HOSTILE_PATHS:
+            client.request(method, path)
+    hostile = scrape(client)
+    methods = {dict(labels).get("method") for name, labels in hostile if "http_request" in name}
+    assert methods - {None} <= {"GET", "HEAD", "POST", "OTHER"}
+    # what is left is bounded by the standard methods, not by what visitors send
+    print(f"series: {len(normal)} after normal requests, {len(hostile)} after hostile ones")
+    assert len(hostile) < 5 * len(normal), (len(normal), len(hostile))
+    assert (
+        value(
+            hostile,
+            "kennisbank_http_requests_total",
+            method="OTHER",
+            route="(geen route)",
+            status="404",
+        )
+        > 0
+    )
