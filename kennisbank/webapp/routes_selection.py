@@ -16,7 +16,7 @@ from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.flash import set_notice
 from kennisbank.webapp.handout import handout_response
 from kennisbank.webapp.pages import selection_page
-from kennisbank.webapp.security import serves_https
+from kennisbank.webapp.transport import serves_https
 from kennisbank.webapp.selection import COOKIE, change_selection, read_selection
 from kennisbank.webapp.selection_details import (
     COOKIE as DETAILS_COOKIE,

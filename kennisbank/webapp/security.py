@@ -141,20 +141,6 @@ def is_cross_site(request: Request, settings: Settings) -> bool:
     return origin == "null" or urlsplit(origin).netloc.lower() not in own
 
 
-def serves_https(request: Request, settings: Settings) -> bool:
-    """Whether the visitor reached this site over https, so its cookie gets ``Secure``.
-
-    Either uvicorn saw https (``--proxy-headers`` behind a proxy that sets
-    ``X-Forwarded-Proto``), or the request is for the host of an https
-    ``KENNISBANK_BASE_URL`` (a proxy that only passes ``Host`` on).
-    """
-    if request.url.scheme == "https":
-        return True
-    public = urlsplit(settings.base_url)
-    host = request.headers.get("host", "").lower()
-    return public.scheme == "https" and host == public.netloc.lower()
-
-
 def slash_redirect(request: Request) -> Response | None:
     """``/voorbeelden/x/`` -> ``/voorbeelden/x`` as a relative redirect, if that path exists."""
     # The decoded path as routed: request.url drops "\r", "\t" and "\n" (urlsplit), so

@@ -85,9 +85,9 @@ def render(
 ) -> HTMLResponse:
     """Render a page with what the layout needs on every page (selection, build problems)."""
     from kennisbank.webapp.flash import COOKIE, read_notice
-    from kennisbank.webapp.security import serves_https
     from kennisbank.webapp.selection import read_selection
     from kennisbank.webapp.selection_edit import is_shared, own_selection
+    from kennisbank.webapp.transport import serves_https
 
     holder = request.app.state.holder
     notice = read_notice(request)
