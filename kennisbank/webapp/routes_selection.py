@@ -16,7 +16,6 @@ from kennisbank.webapp.deps import SearcherDep, SettingsDep
 from kennisbank.webapp.flash import set_notice
 from kennisbank.webapp.handout import handout_response
 from kennisbank.webapp.pages import selection_page
-from kennisbank.webapp.transport import serves_https
 from kennisbank.webapp.selection import COOKIE, change_selection, read_selection
 from kennisbank.webapp.selection_details import (
     COOKIE as DETAILS_COOKIE,
@@ -29,6 +28,7 @@ from kennisbank.webapp.selection_details import (
 )
 from kennisbank.webapp.selection_edit import is_shared, own_selection, restore
 from kennisbank.webapp.templating import render
+from kennisbank.webapp.transport import serves_https
 
 router = APIRouter(include_in_schema=False)
 KEEP = 180 * 24 * 3600  # how long the browser keeps the selection and its details
