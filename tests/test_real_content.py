@@ -174,8 +174,9 @@ def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentT
 
 
 # Hybrid nDCG@10, recall@10, paraphrase nDCG@10 over bench/queries/content.jsonl with the
-# default embedder (e5): measured 0.940, 0.968, 0.904 (docs/search-quality.md).
-REAL_FLOORS = (0.92, 0.95, 0.87)
+# default embedder (e5), measured on 103 cases with every query judged against all of them:
+# 0.800, 0.827, 0.571 (the paraphrases are honest now: no word shared with their cases).
+REAL_FLOORS = (0.78, 0.81, 0.55)
 
 
 def test_search_quality_on_the_real_content_keeps_its_floor(
