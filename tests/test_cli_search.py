@@ -188,9 +188,12 @@ def test_eval_prints_a_table(bundled_index: Path) -> None:
     assert "MRR" in lines[1]
     overall = lines[2].split()
     assert overall[0] == "overall"
-    assert int(overall[1]) == len(QUERIES_FILE.read_text().splitlines())
+    uncovered = QUERIES_FILE.read_text().count('"relevant": {}')
+    assert int(overall[1]) == len(QUERIES_FILE.read_text().splitlines()) - uncovered
     assert 0.0 <= float(overall[2]) <= 1.0
-    assert {line.split()[0] for line in lines[3:]} >= {"keyword", "paraphrase"}
+    assert "set rec" in lines[1] and "set prec" in lines[1]
+    assert {line.split()[0] for line in lines[3:]} >= {"keyword", "paraphrase", "uncovered"}
+    assert lines[-1].startswith(f"uncovered    {uncovered:>4} weak or none: ")
 
 
 def test_eval_json_parses(bundled_index: Path) -> None:

@@ -62,8 +62,9 @@ def test_the_judged_queries_name_real_cases(judged: list[JudgedQuery], bundled_i
     slugs = {path.stem for path in (FIXTURE_CONTENT / "cases").glob("*.md")}
     assert len(judged) >= 40
     assert len({q.id for q in judged}) == len(judged)
+    assert sum(not q.covered for q in judged) >= 6  # needs no case covers
     for query in judged:
-        assert query.relevant, query.id
+        assert query.covered != (query.kind == "uncovered"), query.id
         assert set(query.relevant) <= slugs, query.id
         assert set(query.relevant.values()) <= {1, 2}, query.id
 
@@ -73,7 +74,7 @@ def test_hybrid_quality_floor(
 ) -> None:
     hybrid = reports["hybrid"].overall
     ndcg_floor, recall_floor, _ = FLOORS[which]
-    assert hybrid.queries == len(judged)
+    assert hybrid.queries == sum(q.covered for q in judged)
     assert hybrid.ndcg >= ndcg_floor, hybrid
     assert hybrid.recall >= recall_floor, hybrid
 
@@ -91,8 +92,9 @@ def test_hybrid_handles_paraphrases(which: str, reports: dict[str, EvalReport]) 
 
 
 def test_every_kind_is_reported(reports: dict[str, EvalReport], judged: list[JudgedQuery]) -> None:
-    kinds = {query.kind for query in judged}
+    kinds = {query.kind for query in judged if query.covered}
     for report in reports.values():
         assert set(report.by_kind) == kinds
-        assert sum(s.queries for s in report.by_kind.values()) == len(judged)
-        assert set(report.per_query) == {query.id for query in judged}
+        assert sum(s.queries for s in report.by_kind.values()) == sum(q.covered for q in judged)
+        assert report.uncovered.queries == sum(not q.covered for q in judged)
+        assert set(report.per_query) == {query.id for query in judged if query.covered}

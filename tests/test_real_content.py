@@ -134,11 +134,13 @@ def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentT
     judged = [json.loads(line) for line in lines.splitlines() if line.strip()]
     assert len(judged) >= 30
     assert len({q["id"] for q in judged}) == len(judged)
-    assert {q["kind"] for q in judged} == {"keyword", "question", "paraphrase", "filter"}
+    kinds = {"keyword", "question", "paraphrase", "filter", "uncovered"}
+    assert {q["kind"] for q in judged} == kinds
     assert tree.taxonomy is not None
     vocabularies = {"principle": "principles", "region": "regions", "partner": "partners"}
     for query in judged:
-        assert query["relevant"], query["id"]
+        # an empty judgement is a need no case covers ("uncovered"), never a forgotten one
+        assert bool(query["relevant"]) != (query["kind"] == "uncovered"), query["id"]
         assert set(query["relevant"]) <= set(tree.cases), query["id"]
         assert set(query["relevant"].values()) <= {1, 2}, query["id"]
         for facet, ids in query.get("filters", {}).items():

@@ -14,6 +14,9 @@ from kennisbank.search.snippets import Snippet
 from kennisbank.search.timing import SearchTiming
 
 Mode = Literal["hybrid", "lexical", "semantic"]
+# "strong": some case is about the query; "weak": none is, the results are the closest cases
+# by meaning (at most a few); "none": nothing is close.
+Match = Literal["strong", "weak", "none"]
 MAX_QUERY_CHARS = 500
 # Filter parameter -> case field; the parameter names are the CLI and API's.
 FILTERS: dict[str, str] = {"principle": "principles", "region": "regions", "partner": "partners"}
@@ -63,6 +66,7 @@ class SearchResult(BaseModel):
     # True when no case matched the query's words and the results are the closest cases
     # by meaning instead (the page says so); not part of the JSON contract.
     by_meaning: bool = False
+    match: Match = "none"
 
 
 def clean_query(text: str) -> str:

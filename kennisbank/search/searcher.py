@@ -238,6 +238,7 @@ class Searcher:
             ),
             best_similarity=trace.best_similarity,
             by_meaning=by_meaning,
+            match="weak" if by_meaning else ("strong" if matched.any() else "none"),
         )
 
     def _rank(
