@@ -149,7 +149,7 @@ def evaluate(
             },
         )
         result = searcher.search(params)
-        ranked = [hit.slug for hit in result.results]
+        ranked = [hit.slug for hit in [*result.results, *result.related]]
         members, match = result_set(
             searcher, params.model_copy(update={"k": 100, "snippets": False})
         )

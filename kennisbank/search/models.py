@@ -54,6 +54,9 @@ class SearchResult(BaseModel):
     query: str
     total: int
     results: list[SearchHit]
+    # Allowed cases outside the result set, best first, filling the page on which the set
+    # ends: related to the query, not about it; never counted in ``total``.
+    related: list[SearchHit] = []
     facets: dict[str, dict[str, int]]
     offset: int = 0
     k: int = 10

@@ -48,9 +48,18 @@ from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.hits import PageRows
 from kennisbank.search.lexical import fts5_scores, informative_terms
+from kennisbank.search.membership import (
+    SAMPLE_SIZE,
+    Calibration,
+    SetRule,
+    decide,
+    standing,
+    word_coverage,
+)
 from kennisbank.search.models import (  # re-exported: the searcher's public vocabulary
     FILTERS,
     MAX_QUERY_CHARS,
+    Match,
     Mode,
     SearchHit,
     SearchParams,
@@ -68,9 +77,12 @@ from kennisbank.search.snippets import page_snippets
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import known_word, query_terms, tokens
 
+Positions = npt.NDArray[np.int64]
+
 __all__ = [
     "FILTERS",
     "MAX_QUERY_CHARS",
+    "Match",
     "Mode",
     "SearchHit",
     "SearchParams",
@@ -117,6 +129,7 @@ class Searcher:
             self._load_tables()
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
+            self.calibration = self._calibration()
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback
             raise IndexUnavailable(
                 f"{folder}: index is beschadigd of onvolledig ({exc}); bouw de index opnieuw"
@@ -127,6 +140,20 @@ class Searcher:
                 f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}"
             )
         self._embedder = embedder
+
+    def _calibration(self) -> Calibration:
+        """An evenly spread sample of the passages' vectors (membership.Calibration)."""
+        if not len(self.passage_ids):
+            return Calibration(np.zeros((0, self.passage_index.dim), dtype=np.float32))
+        step = max(1, len(self.passage_ids) // SAMPLE_SIZE)
+        return Calibration(self.passage_index.reconstruct(self.passage_ids[::step][:SAMPLE_SIZE]))
+
+    @property
+    def rule(self) -> SetRule:
+        config = self.ranking
+        return SetRule(
+            config.min_should_match, config.member_z, config.member_window, config.strong_z
+        )
 
     @property
     def version(self) -> str:
@@ -207,25 +234,39 @@ class Searcher:
         query = clean_query(params.query)
         filters = params.filters()
         allowed = self.facets.filter_mask(filters)
+        match: Match = "strong"
         if not query:
             matched = np.ones(len(self.slugs), dtype=bool)
             order = self.newest_first[allowed[self.newest_first]]
             scores: Scores = np.zeros(len(self.slugs))
             similarity: dict[int, float] = {}
+            outside = order[:0]
         else:
-            matched, order, scores, similarity = self._rank(query, params.mode, allowed, trace)
+            ranked = self._rank(query, params.mode, allowed, trace)
+            matched, order, scores, similarity, outside, cosines = ranked
+            match = "strong" if matched.any() else "none"
         by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
-        if by_meaning:  # a word no case uses: offer the closest cases by meaning instead
-            semantic, _, similarity = self._semantic(query, None, trace)
-            matched, order, scores = closest_by_meaning(semantic, allowed, self.ranking)
-            by_meaning = bool(matched.any())
+        if by_meaning:  # no case is about the query: offer the closest cases by meaning
+            matched, order = closest_by_meaning(
+                cosines, scores, allowed, self.ranking, self._floor(query)
+            )
+            by_meaning = bool(len(order))
+            match = "weak" if by_meaning else "none"
+            outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         hits = self._hits(page, scores, query if params.snippets else "", similarity)
+        related: list[SearchHit] = []
+        room = params.k - len(page)
+        if room > 0 and len(outside) and self.ranking.related:
+            start = max(0, params.offset - len(order))
+            extra = [int(p) for p in outside[start : start + room]]
+            related = self._hits(extra, scores, query if params.snippets else "", similarity)
         took = time.perf_counter() - started
         return SearchResult(
             query=query,
             total=len(order),
             results=hits,
+            related=related,
             facets=self.facets.counts(matched, filters),
             offset=params.offset,
             k=params.k,
@@ -238,27 +279,37 @@ class Searcher:
             ),
             best_similarity=trace.best_similarity,
             by_meaning=by_meaning,
-            match="weak" if by_meaning else ("strong" if matched.any() else "none"),
+            match=match,
         )
 
     def _rank(
         self, query: str, mode: Mode, allowed: Mask, trace: SearchTrace | None = None
-    ) -> tuple[Mask, npt.NDArray[np.int64], Scores, dict[int, float]]:
-        """Result set, its order (best first), fused scores and per-passage similarity."""
+    ) -> tuple[Mask, Positions, Scores, dict[int, float], Positions, Scores]:
+        """Result set, its order (best first), fused scores, per-passage similarity, the
+        allowed cases outside the set that have any score, best first (the related ones),
+        and each case's best passage cosine (NaN: not a candidate)."""
         size = len(self.slugs)
+        trace = trace or SearchTrace()
         lexical: Scores = np.full(size, np.nan)
         semantic: Scores = np.full(size, np.nan)
-        close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
         terms = query_terms(query)  # analysed once: the keyword side and its upper bound
+        coverage = word_coverage(self.terms, query)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical(terms)
         if mode in ("hybrid", "semantic"):
-            semantic, close, similarity = self._semantic(query, allowed, trace, self._floor(query))
-        matched = ~np.isnan(lexical)
-        # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
-        # keyword side there is nothing else to decide membership.
-        matched |= ~np.isnan(semantic) if mode == "semantic" else close
+            semantic, _, similarity = self._semantic(query, allowed, trace)
+        if mode == "semantic":
+            # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
+            # keyword side there is nothing else to decide membership.
+            matched = ~np.isnan(semantic)
+        elif mode == "lexical":
+            matched = coverage >= self.ranking.min_should_match
+        else:
+            z = standing(semantic, trace.spread or (0.0, 1.0))
+            z[~(semantic >= self._floor(query))] = np.nan  # never closer than gibberish is
+            matched, _ = decide(coverage, z, self.rule)
+        cosines = semantic.copy()
         lexical[~allowed] = np.nan  # scale and rank within what the filters allow
         semantic[~allowed] = np.nan
         config = self.ranking
@@ -275,7 +326,10 @@ class Searcher:
             )
         members = np.flatnonzero(matched & allowed)
         order = members[np.lexsort((self.slug_rank[members], -fused[members]))]
-        return matched, order, fused, similarity
+        scored = ~np.isnan(lexical) | ~np.isnan(semantic)
+        others = np.flatnonzero(~matched & allowed & scored)
+        outside = others[np.lexsort((self.slug_rank[others], -fused[others]))]
+        return matched, order, fused, similarity, outside, cosines
 
     def _floor(self, query: str) -> float:
         """The cosine a case must clear to be close to this query (a result by meaning).
@@ -326,6 +380,7 @@ class Searcher:
         vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
+        trace.spread = self.calibration.spread(vector)
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
             empty: Scores = np.full(len(self.slugs), np.nan)
