@@ -99,7 +99,7 @@ def test_build_refuses_invalid_content(content_tree: ContentTreeFactory, tmp_pat
 
 def test_search_json_shape(bundled_index: Path) -> None:
     payload = search_json("hulp bij schulden", "--index", str(bundled_index), "-k", "4")
-    assert set(payload) == {"query", "total", "results"}
+    assert set(payload) == {"query", "match", "total", "results"}
     assert payload["query"] == "hulp bij schulden"
     assert payload["total"] >= len(payload["results"]) == 4
     for hit in payload["results"]:
@@ -226,3 +226,14 @@ def test_index_from_the_environment(bundled_index: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["total"] > 0
     assert payload["results"]
+
+
+def test_search_json_says_how_strong_the_match_is(bundled_index: Path) -> None:
+    """A need no case covers comes back weak (a few closest cases), a covered one strong."""
+    weak = search_json("dementie in de wijk", "--index", str(bundled_index))
+    assert weak["match"] == "weak"
+    assert 0 < weak["total"] == len(weak["results"]) <= 5
+    strong = search_json("hulp bij schulden", "--index", str(bundled_index))
+    assert strong["match"] == "strong" and strong["total"] > 0
+    nothing = search_json("xjdxkxwqn", "--index", str(bundled_index))
+    assert (nothing["match"], nothing["total"]) == ("none", 0)

@@ -247,9 +247,8 @@ class Searcher:
             match = "strong" if matched.any() else "none"
         by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
         if by_meaning:  # no case is about the query: offer the closest cases by meaning
-            matched, order = closest_by_meaning(
-                cosines, scores, allowed, self.ranking, self._floor(query)
-            )
+            floor = min(self._floor(query), self.ranking.fallback_floor)
+            matched, order = closest_by_meaning(cosines, scores, allowed, self.ranking, floor)
             by_meaning = bool(len(order))
             match = "weak" if by_meaning else "none"
             outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
