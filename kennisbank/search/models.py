@@ -50,6 +50,17 @@ class SearchHit(BaseModel):
     snippet: Snippet | None = None
 
 
+class PlaceNote(BaseModel):
+    """A place the query names (search.places), its province, and whether any case is
+    from the place itself (else the page says so and offers the province)."""
+
+    name: str
+    province: str
+    province_label: str
+    found: bool
+    in_province: int = 0  # results (all pages) tagged with the province
+
+
 class SearchResult(BaseModel):
     query: str
     total: int
@@ -70,6 +81,7 @@ class SearchResult(BaseModel):
     # by meaning instead (the page says so); not part of the JSON contract.
     by_meaning: bool = False
     match: Match = "none"
+    places: list[PlaceNote] = []
 
 
 def clean_query(text: str) -> str:

@@ -61,11 +61,13 @@ from kennisbank.search.models import (  # re-exported: the searcher's public voc
     MAX_QUERY_CHARS,
     Match,
     Mode,
+    PlaceNote,
     SearchHit,
     SearchParams,
     SearchResult,
     clean_query,
 )
+from kennisbank.search.named import Named, place_notes, read_names, tiered
 from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
 from kennisbank.search.ranking import (
     RankingConfig,
@@ -235,6 +237,7 @@ class Searcher:
         filters = params.filters()
         allowed = self.facets.filter_mask(filters)
         match: Match = "strong"
+        notes: list[PlaceNote] = []
         if not query:
             matched = np.ones(len(self.slugs), dtype=bool)
             order = self.newest_first[allowed[self.newest_first]]
@@ -242,9 +245,11 @@ class Searcher:
             similarity: dict[int, float] = {}
             outside = order[:0]
         else:
-            ranked = self._rank(query, params.mode, allowed, trace)
+            named = read_names(query, self.taxonomy, self.facets, self.terms)
+            ranked = self._rank(query, params.mode, allowed, trace, named)
             matched, order, scores, similarity, outside, cosines = ranked
             match = "strong" if matched.any() else "none"
+            notes = place_notes(named, self.taxonomy, self.facets, order)
         by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
         if by_meaning:  # no case is about the query: offer the closest cases by meaning
             floor = min(self._floor(query), self.ranking.fallback_floor)
@@ -279,10 +284,16 @@ class Searcher:
             best_similarity=trace.best_similarity,
             by_meaning=by_meaning,
             match=match,
+            places=notes,
         )
 
     def _rank(
-        self, query: str, mode: Mode, allowed: Mask, trace: SearchTrace | None = None
+        self,
+        query: str,
+        mode: Mode,
+        allowed: Mask,
+        trace: SearchTrace | None = None,
+        named: Named | None = None,
     ) -> tuple[Mask, Positions, Scores, dict[int, float], Positions, Scores]:
         """Result set, its order (best first), fused scores, per-passage similarity, the
         allowed cases outside the set that have any score, best first (the related ones),
@@ -293,7 +304,8 @@ class Searcher:
         semantic: Scores = np.full(size, np.nan)
         similarity: dict[int, float] = {}
         terms = query_terms(query)  # analysed once: the keyword side and its upper bound
-        coverage = word_coverage(self.terms, query)
+        named = named or read_names(query, self.taxonomy, self.facets, self.terms)
+        coverage = word_coverage(self.terms, named.topic)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical(terms)
         if mode in ("hybrid", "semantic"):
@@ -308,6 +320,9 @@ class Searcher:
             z = standing(semantic, trace.spread or (0.0, 1.0))
             z[~(semantic >= self._floor(query))] = np.nan  # never closer than gibberish is
             matched, _ = decide(coverage, z, self.rule)
+        if named.only_places and mode != "semantic":
+            # "Zwolle": the cases from there, else from its province
+            matched = named.here.copy() if named.here.any() else named.tagged.copy()
         cosines = semantic.copy()
         lexical[~allowed] = np.nan  # scale and rank within what the filters allow
         semantic[~allowed] = np.nan
@@ -324,10 +339,10 @@ class Searcher:
                 config.rrf_k,
             )
         members = np.flatnonzero(matched & allowed)
-        order = members[np.lexsort((self.slug_rank[members], -fused[members]))]
+        order = tiered(members, fused, self.slug_rank, named)
         scored = ~np.isnan(lexical) | ~np.isnan(semantic)
         others = np.flatnonzero(~matched & allowed & scored)
-        outside = others[np.lexsort((self.slug_rank[others], -fused[others]))]
+        outside = tiered(others, fused, self.slug_rank, named)
         return matched, order, fused, similarity, outside, cosines
 
     def _floor(self, query: str) -> float:

@@ -114,3 +114,16 @@ def test_gibberish_still_finds_nothing(page: Page, live_url: str) -> None:
     expect(page.locator("h1")).to_contain_text("0 voorbeelden")
     expect(page.locator("p.by-meaning")).to_have_count(0)
     expect(page.locator(".suggested-filters")).to_have_count(0)
+
+
+def test_a_municipality_without_a_case_says_so_and_offers_its_province(
+    page: Page, live_url: str
+) -> None:
+    assert not any("Zwolle" in path.read_text("utf-8") for path in (CONTENT / "cases").glob("*.md"))
+    page.goto(f"{live_url}/zoeken?q=Zwolle")
+    expect(page.locator("p.place-note")).to_have_text(
+        "Geen voorbeeld uit Zwolle; wel uit Overijssel:"
+    )
+    expect(page.locator(".suggested-filters a.chip", has_text="Regio: Overijssel")).to_have_count(1)
+    assert set(result_slugs(page)) == tagged("overijssel")
+    expect(page.locator("p.by-meaning")).to_have_count(0)
