@@ -170,3 +170,24 @@ def test_search_quality_on_the_real_content_keeps_its_floor(
     assert report.overall.ndcg >= ndcg, report.overall
     assert report.overall.recall >= recall, report.overall
     assert report.by_kind["paraphrase"].ndcg >= paraphrase, report.by_kind["paraphrase"]
+
+
+def test_the_real_paraphrases_share_no_word_with_their_cases() -> None:
+    """bench/check_paraphrases.py: at least 20 honest paraphrases over content/."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "check_paraphrases", REPO_ROOT / "bench" / "check_paraphrases.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    queries = REPO_ROOT / "bench" / "queries" / "content.jsonl"
+    assert module.check(queries, REAL_CONTENT) == []
+    lines = queries.read_text(encoding="utf-8").splitlines()
+    assert sum('"kind": "paraphrase"' in line for line in lines) >= 20
+    # the checker does catch a reused word: a title's own words are not a paraphrase
+    assert module.shared_terms("eerst een woning", ["Housing First: eerst een woning"]) == {
+        "eerst",
+        "woning",
+    }
