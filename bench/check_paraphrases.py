@@ -56,7 +56,8 @@ def check(queries: Path, content: Path, kind: str = "paraphrase") -> list[str]:
         shared = shared_terms(judged["query"], texts)
         if shared:
             words = ", ".join(sorted(shared))
-            problems.append(f"{queries}:{number}: {judged['id']} '{judged['query']}' deelt: {words}")
+            where = f"{queries}:{number}: {judged['id']}"
+            problems.append(f"{where} '{judged['query']}' deelt: {words}")
     return problems
 
 
@@ -74,7 +75,7 @@ def main() -> None:
         for line in args.queries.read_text(encoding="utf-8").splitlines()
         if line.strip()
     )
-    print(f"{count} {args.kind} queries, {len(problems)} not honest", file=sys.stderr)
+    print(f"{count} {args.kind} queries, {len(problems)} not honest")
     sys.exit(1 if problems else 0)
 
 
