@@ -59,6 +59,11 @@ class RankingConfig(BaseModel):
     member_z: float = Field(default=2.0)
     member_window: float = Field(default=1.0, ge=0)
     strong_z: float = Field(default=3.5)
+    # Pseudo-relevance feedback on the semantic side: the query vector plus this weight
+    # times the mean of its ``prf_depth`` nearest passages (0: off; measured, see
+    # docs/search-quality.md).
+    prf_depth: int = Field(default=0, ge=0, le=50)
+    prf_weight: float = Field(default=0.5, ge=0, le=5)
     # Cases outside the set shown below it as related ("Verwant"), when the set ends on
     # the page, up to the page size; never counted in the total.
     related: bool = True

@@ -244,10 +244,11 @@ class Searcher:
             scores: Scores = np.zeros(len(self.slugs))
             similarity: dict[int, float] = {}
             outside = order[:0]
+            worded: Mask = matched
         else:
             named = read_names(query, self.taxonomy, self.facets, self.terms)
             ranked = self._rank(query, params.mode, allowed, trace, named)
-            matched, order, scores, similarity, outside, cosines = ranked
+            matched, order, scores, similarity, outside, cosines, worded = ranked
             match = "strong" if matched.any() else "none"
             notes = place_notes(named, self.taxonomy, self.facets, order)
         by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
@@ -258,13 +259,14 @@ class Searcher:
             match = "weak" if by_meaning else "none"
             outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
-        hits = self._hits(page, scores, query if params.snippets else "", similarity)
+        text = query if params.snippets else ""
+        hits = self._hits(page, scores, text, similarity, worded)
         related: list[SearchHit] = []
         room = params.k - len(page)
         if room > 0 and len(outside) and self.ranking.related:
             start = max(0, params.offset - len(order))
             extra = [int(p) for p in outside[start : start + room]]
-            related = self._hits(extra, scores, query if params.snippets else "", similarity)
+            related = self._hits(extra, scores, text, similarity, worded)
         took = time.perf_counter() - started
         return SearchResult(
             query=query,
@@ -294,10 +296,11 @@ class Searcher:
         allowed: Mask,
         trace: SearchTrace | None = None,
         named: Named | None = None,
-    ) -> tuple[Mask, Positions, Scores, dict[int, float], Positions, Scores]:
+    ) -> tuple[Mask, Positions, Scores, dict[int, float], Positions, Scores, Mask]:
         """Result set, its order (best first), fused scores, per-passage similarity, the
         allowed cases outside the set that have any score, best first (the related ones),
-        and each case's best passage cosine (NaN: not a candidate)."""
+        each case's best passage cosine (NaN: not a candidate), and the cases the query's
+        words found (the rest were found by meaning)."""
         size = len(self.slugs)
         trace = trace or SearchTrace()
         lexical: Scores = np.full(size, np.nan)
@@ -343,7 +346,8 @@ class Searcher:
         scored = ~np.isnan(lexical) | ~np.isnan(semantic)
         others = np.flatnonzero(~matched & allowed & scored)
         outside = tiered(others, fused, self.slug_rank, named)
-        return matched, order, fused, similarity, outside, cosines
+        worded = (coverage >= self.ranking.min_should_match) | named.here
+        return matched, order, fused, similarity, outside, cosines, worded
 
     def _floor(self, query: str) -> float:
         """The cosine a case must clear to be close to this query (a result by meaning).
@@ -394,6 +398,8 @@ class Searcher:
         vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
+        if config.prf_depth:
+            vector = self._feedback(vector)
         trace.spread = self.calibration.spread(vector)
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
@@ -428,6 +434,16 @@ class Searcher:
         best[np.isinf(best)] = np.nan
         return best, close, per_passage
 
+    def _feedback(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Pseudo-relevance feedback (Rocchio): the query moved towards its nearest passages."""
+        config = self.ranking
+        _, ids = self.passage_index.search(vector, config.prf_depth)
+        if not len(ids):
+            return vector
+        centre = self.passage_index.reconstruct(ids).mean(axis=0, keepdims=True)
+        moved: npt.NDArray[np.float32] = (vector + config.prf_weight * centre).astype(np.float32)
+        return moved / np.float32(np.linalg.norm(moved))
+
     def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
         """Cases nearest in meaning to a case ("more like this"), by their mean vectors.
 
@@ -459,13 +475,25 @@ class Searcher:
         return self._hits(order, similarity, "", {})
 
     def _hits(
-        self, page: list[int], scores: Scores, query: str, similarity: dict[int, float]
+        self,
+        page: list[int],
+        scores: Scores,
+        query: str,
+        similarity: dict[int, float],
+        worded: Mask | None = None,
     ) -> list[SearchHit]:
         if not page:
             return []
         ids = [int(self.case_ids[p]) for p in page]
         rows = self.page_rows.hits.get(ids)
-        snippets = page_snippets(self.page_rows, ids, query, similarity) if query else {}
+        by_meaning = {
+            case_id
+            for case_id, position in zip(ids, page, strict=True)
+            if worded is not None and not worded[position]
+        }
+        snippets = (
+            page_snippets(self.page_rows, ids, query, similarity, by_meaning) if query else {}
+        )
         hits: list[SearchHit] = []
         for position, case_id in zip(page, ids, strict=True):
             row = rows[case_id]

@@ -86,6 +86,8 @@ def test_a_word_no_case_uses_shows_the_closest_cases_and_says_so(
     notice = page.locator("p.by-meaning")
     expect(notice).to_contain_text("Dit komt het dichtst in de buurt")
     assert 1 <= len(result_slugs(page)) <= 5
+    labels = page.locator("ol.result-list .snippet-label").all_inner_texts()
+    assert labels and all(label.startswith("Gevonden op betekenis") for label in labels)
     # the notice comes before the results it introduces
     assert notice.evaluate(
         "n => !!(n.compareDocumentPosition(document.querySelector('.result-list')) & 4)"
