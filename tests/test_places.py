@@ -1,19 +1,17 @@
-"""Places and taxonomy words in a query (issue 18, item 3): the gazetteer as data, place
-names found in queries, and the ranking and notes they lead to on the real content."""
+"""Places in a query (issue 18, item 3): the gazetteer as data and the place names found in
+queries. Their ranking on the real content is tested in test_real_content.py."""
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, TAXONOMY_PATH
 
 from kennisbank.content.taxonomy import load_taxonomy
 from kennisbank.search.places import gazetteer, named_places
-from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.suggest import named_filters
 
 DATA = REPO_ROOT / "kennisbank" / "search" / "data"
@@ -50,8 +48,6 @@ def test_the_gazetteer_has_every_municipality_of_2025_once() -> None:
 def test_every_province_in_the_gazetteer_is_a_region_of_the_taxonomy() -> None:
     regions = set(load_taxonomy(TAXONOMY_PATH).ids("regions"))
     assert {place.province for _, place in gazetteer()} <= regions
-    real = set(load_taxonomy(REPO_ROOT / "content" / "taxonomy.yml").ids("regions"))
-    assert {place.province for _, place in gazetteer()} <= real
 
 
 @pytest.mark.parametrize(
@@ -79,51 +75,6 @@ def test_a_place_names_its_province_as_a_filter() -> None:
     taxonomy = load_taxonomy(TAXONOMY_PATH)
     assert named_filters(taxonomy, "Zwolle") == {"region": ["overijssel"]}
     assert named_filters(taxonomy, "Drenthe of Zwolle") == {"region": ["drenthe", "overijssel"]}
-
-
-@pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory, e5_embedder: Any) -> Searcher:
-    from kennisbank.indexing.builder import build_index
-
-    index = tmp_path_factory.mktemp("real-places") / "index"
-    build_index(REPO_ROOT / "content", index, embedder="multilingual-e5-small")
-    return Searcher(index, embedder=e5_embedder)
-
-
-@pytest.mark.parametrize("province", ["Overijssel", "Noord-Holland", "Drenthe", "Limburg"])
-def test_a_province_ranks_its_own_cases_first(real: Searcher, province: str) -> None:
-    result = real.search(SearchParams(query=province, k=100))
-    region = province.lower()
-    tagged = [region in hit.regions for hit in result.results]
-    assert tagged and tagged[0], province
-    assert tagged == sorted(tagged, reverse=True), province  # every tagged case first
-    assert sum(tagged) == int(real.facets.mask("region", [region]).sum())
-
-
-def test_a_municipality_without_a_case_offers_its_province(real: Searcher) -> None:
-    result = real.search(SearchParams(query="Zwolle"))
-    [note] = result.places
-    assert (note.name, note.province, note.province_label) == ("Zwolle", "overijssel", "Overijssel")
-    from_zwolle = bool(real.search(SearchParams(query="Zwolle", mode="lexical")).total)
-    if not from_zwolle:  # the bundled content has no case from Zwolle
-        assert not note.found
-        assert result.match == "strong" and result.results
-        assert note.in_province == result.total
-        assert all("overijssel" in hit.regions for hit in result.results)
-    assert named_filters(real.taxonomy, "Zwolle") == {"region": ["overijssel"]}
-
-
-def test_a_place_a_case_names_ranks_that_case_first(real: Searcher) -> None:
-    result = real.search(SearchParams(query="Sluiskil"))
-    assert result.places and result.places[0].found
-    assert result.results[0].slug == "skaeve-huse-terneuzen"
-
-
-def test_a_topic_with_a_place_ranks_the_province_first(real: Searcher) -> None:
-    result = real.search(SearchParams(query="werk voor mensen met psychische problemen Enschede"))
-    assert result.match == "strong"
-    assert "overijssel" in result.results[0].regions
-    assert result.places[0].name == "Enschede"
 
 
 def test_the_data_files_are_in_the_package(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ class Scores(BaseModel):
     mrr: float
     median_ms: float
     set_recall: float = 0.0
+    set_recall_2: float = 0.0  # of the cases graded 2 ("answers the need") only
     set_precision: float = 0.0
     median_set: float = 0.0
 
@@ -107,6 +108,7 @@ class Row:
     rr: float
     ms: float
     set_recall: float
+    set_recall_2: float
     set_precision: float
     set_size: int
 
@@ -162,6 +164,8 @@ def evaluate(
                 uncovered.honest += 1
             continue
         set_recall, set_precision = set_measures(members, judged.relevant)
+        answering = {slug: grade for slug, grade in judged.relevant.items() if grade == 2}
+        set_recall_2 = set_measures(members, answering)[0] if answering else set_recall
         rows.append(
             Row(
                 judged,
@@ -170,6 +174,7 @@ def evaluate(
                 reciprocal_rank(ranked, judged.relevant),
                 result.took_ms,
                 set_recall,
+                set_recall_2,
                 set_precision,
                 len(members),
             )
@@ -197,6 +202,7 @@ def _scores(rows: list[Row]) -> Scores:
         mrr=round(statistics.fmean(r.rr for r in rows), 4),
         median_ms=round(statistics.median(r.ms for r in rows), 2),
         set_recall=round(statistics.fmean(r.set_recall for r in rows), 4),
+        set_recall_2=round(statistics.fmean(r.set_recall_2 for r in rows), 4),
         set_precision=round(statistics.fmean(r.set_precision for r in rows), 4),
         median_set=float(statistics.median(r.set_size for r in rows)),
     )
@@ -208,13 +214,14 @@ def format_report(report: EvalReport) -> str:
     lines = [
         f"mode: {report.mode}",
         f"{'kind':<12} {'n':>4} {'nDCG@' + str(k):>9} {'recall@' + str(k):>10} "
-        f"{'MRR':>7} {'p50 ms':>8} {'set rec':>8} {'set prec':>9} {'set p50':>8}",
+        f"{'MRR':>7} {'p50 ms':>8} {'set rec':>8} {'rec gr2':>8} {'set prec':>9} "
+        f"{'set p50':>8}",
     ]
     for name, scores in [("overall", report.overall), *report.by_kind.items()]:
         lines.append(
             f"{name:<12} {scores.queries:>4} {scores.ndcg:>9.4f} {scores.recall:>10.4f} "
             f"{scores.mrr:>7.4f} {scores.median_ms:>8.2f} {scores.set_recall:>8.4f} "
-            f"{scores.set_precision:>9.4f} {scores.median_set:>8.1f}"
+            f"{scores.set_recall_2:>8.4f} {scores.set_precision:>9.4f} {scores.median_set:>8.1f}"
         )
     gone = report.uncovered
     if gone.queries:

@@ -64,6 +64,9 @@ class RankingConfig(BaseModel):
     # docs/search-quality.md).
     prf_depth: int = Field(default=0, ge=0, le=50)
     prf_weight: float = Field(default=0.5, ge=0, le=5)
+    # A case's semantic score: its best passage, blended with this weight of the cosine of
+    # its mean vector (0: off; measured, see docs/search-quality.md).
+    case_vector: float = Field(default=0.0, ge=0, le=5)
     # Cases outside the set shown below it as related ("Verwant"), when the set ends on
     # the page, up to the page size; never counted in the total.
     related: bool = True

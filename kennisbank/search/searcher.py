@@ -421,6 +421,8 @@ class Searcher:
         positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
         best: Scores = np.full(len(self.slugs), -np.inf)
         np.maximum.at(best, positions, unique_scores)
+        if config.case_vector:
+            best = self._with_case_vectors(vector, best)
         allowed_best = best if allowed is None else best[allowed]
         if allowed_best.size and np.isfinite(allowed_best).any():
             trace.saw_similarity(float(allowed_best.max()))
@@ -433,6 +435,17 @@ class Searcher:
         close = best >= cutoff
         best[np.isinf(best)] = np.nan
         return best, close, per_passage
+
+    def _with_case_vectors(self, vector: npt.NDArray[np.float32], best: Scores) -> Scores:
+        """Best passage cosine blended with the cosine of the case's mean vector."""
+        weight = self.ranking.case_vector
+        scores, ids = self.case_index.search(vector, len(self.slugs))
+        whole: Scores = np.full(len(self.slugs), np.nan)
+        whole[np.searchsorted(self.case_ids, ids)] = scores
+        found = np.isfinite(best) & ~np.isnan(whole)
+        blended = best.copy()
+        blended[found] = (best[found] + weight * whole[found]) / (1 + weight)
+        return blended
 
     def _feedback(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Pseudo-relevance feedback (Rocchio): the query moved towards its nearest passages."""

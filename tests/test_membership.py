@@ -1,0 +1,65 @@
+"""The result-set rule (search.membership): minimum-should-match over the query's words,
+per-query calibrated cosines, and the strong / weak / none decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kennisbank.search.membership import SetRule, concepts, decide, standing, word_coverage
+from kennisbank.search.ranking import ranking_for
+from kennisbank.search.searcher import Searcher, SearchParams
+
+RULE = SetRule(min_should_match=0.5, member_z=2.0, member_window=1.0, strong_z=3.5)
+
+
+def test_concepts_are_the_informative_words_once() -> None:
+    found = concepts("Hoe help je jongeren, jongeren AND schulden?")
+    assert [c.forms[0] for c in found] == ["help", "jongeren", "schulden"]
+    assert concepts("schuldhulpverlening")[0].parts  # a compound keeps its parts
+
+
+def test_a_case_must_cover_most_of_the_query_weight(bundled_searcher: Searcher) -> None:
+    terms = bundled_searcher.terms
+    both = word_coverage(terms, "huiselijk geweld")
+    assert both.max() == pytest.approx(1.0)
+    # a word no case contains weighs the most: a common word alone does not make a member
+    half = word_coverage(terms, "gokverslaving jongeren")
+    assert half.max() < 0.5
+    assert not word_coverage(terms, "").any()
+
+
+def test_standing_is_relative_to_the_query_spread() -> None:
+    z = standing(np.array([0.9, 0.8, np.nan]), (0.8, 0.05))
+    assert z[0] == pytest.approx(2.0) and z[1] == pytest.approx(0.0) and np.isnan(z[2])
+
+
+def test_decide() -> None:
+    coverage = np.array([1.0, 0.2, 0.0, 0.0])
+    z = np.array([1.0, 2.6, 2.4, 0.5])
+    members, strong = decide(coverage, z, RULE)
+    assert strong and members.tolist() == [True, True, True, False]
+    # no word covered, nobody stands out enough: weak, no members
+    members, strong = decide(np.zeros(4), np.array([3.0, 2.9, np.nan, 0.0]), RULE)
+    assert not strong and not members.any()
+    # one case stands far out by meaning: strong on meaning alone
+    members, strong = decide(np.zeros(4), np.array([3.6, 2.4, 2.0, 0.0]), RULE)
+    assert strong and members.tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize("knobs", [{"prf_depth": 3}, {"case_vector": 0.5}])
+def test_the_measured_and_dropped_knobs_still_run(
+    e5_searcher: Searcher, e5_index: Path, knobs: dict[str, float]
+) -> None:
+    """Pseudo-relevance feedback and case-vector blending are off by default (measured: no
+    gain, docs/search-quality.md); switched on they change the scores, never the safety."""
+    config = ranking_for(e5_searcher.manifest.embedder, **knobs)
+    other = Searcher(e5_index, embedder=e5_searcher.embedder(), ranking=config)
+    query = "kinderen zonder ontbijt naar school"
+    plain = e5_searcher.search(SearchParams(query=query))
+    tried = other.search(SearchParams(query=query))
+    shown = [h.score for h in [*tried.results, *tried.related]]
+    assert shown != [h.score for h in [*plain.results, *plain.related]]
+    assert other.search(SearchParams(query="xjdxkxwqn")).total == 0
