@@ -49,12 +49,16 @@ def test_decide() -> None:
     assert strong and members.tolist() == [True, False, False, False]
 
 
-@pytest.mark.parametrize("knobs", [{"prf_depth": 3}, {"case_vector": 0.5}])
+@pytest.mark.parametrize(
+    ("knobs", "gibberish_found"), [({"prf_depth": 3}, True), ({"case_vector": 0.5}, False)]
+)
 def test_the_measured_and_dropped_knobs_still_run(
-    e5_searcher: Searcher, e5_index: Path, knobs: dict[str, float]
+    e5_searcher: Searcher, e5_index: Path, knobs: dict[str, float], gibberish_found: bool
 ) -> None:
     """Pseudo-relevance feedback and case-vector blending are off by default (measured: no
-    gain, docs/search-quality.md); switched on they change the scores, never the safety."""
+    gain on the paraphrases, docs/search-quality.md). Switched on they change the scores;
+    feedback also moves a keyboard mash towards real passages, so it finds a case: a
+    second reason it stays off."""
     config = ranking_for(e5_searcher.manifest.embedder, **knobs)
     other = Searcher(e5_index, embedder=e5_searcher.embedder(), ranking=config)
     query = "kinderen zonder ontbijt naar school"
@@ -62,4 +66,4 @@ def test_the_measured_and_dropped_knobs_still_run(
     tried = other.search(SearchParams(query=query))
     shown = [h.score for h in [*tried.results, *tried.related]]
     assert shown != [h.score for h in [*plain.results, *plain.related]]
-    assert other.search(SearchParams(query="xjdxkxwqn")).total == 0
+    assert bool(other.search(SearchParams(query="xjdxkxwqn")).total) == gibberish_found
