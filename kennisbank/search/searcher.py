@@ -68,6 +68,7 @@ from kennisbank.search.models import (  # re-exported: the searcher's public voc
     clean_query,
 )
 from kennisbank.search.named import Named, place_notes, read_names, tiered
+from kennisbank.search.page import page_hits
 from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
 from kennisbank.search.ranking import (
     RankingConfig,
@@ -75,8 +76,8 @@ from kennisbank.search.ranking import (
     closeness_cutoff,
     ranking_for,
 )
-from kennisbank.search.snippets import page_snippets
 from kennisbank.search.timing import SearchTiming, SearchTrace
+from kennisbank.search.tried import feedback, with_case_vectors
 from kennisbank.text.analysis import known_word, query_terms, tokens
 
 Positions = npt.NDArray[np.int64]
@@ -399,7 +400,7 @@ class Searcher:
         trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
         if config.prf_depth:
-            vector = self._feedback(vector)
+            vector = feedback(self.passage_index, vector, config.prf_depth, config.prf_weight)
         trace.spread = self.calibration.spread(vector)
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
@@ -422,7 +423,7 @@ class Searcher:
         best: Scores = np.full(len(self.slugs), -np.inf)
         np.maximum.at(best, positions, unique_scores)
         if config.case_vector:
-            best = self._with_case_vectors(vector, best)
+            best = with_case_vectors(self.case_index, self.case_ids, vector, best, config)
         allowed_best = best if allowed is None else best[allowed]
         if allowed_best.size and np.isfinite(allowed_best).any():
             trace.saw_similarity(float(allowed_best.max()))
@@ -435,27 +436,6 @@ class Searcher:
         close = best >= cutoff
         best[np.isinf(best)] = np.nan
         return best, close, per_passage
-
-    def _with_case_vectors(self, vector: npt.NDArray[np.float32], best: Scores) -> Scores:
-        """Best passage cosine blended with the cosine of the case's mean vector."""
-        weight = self.ranking.case_vector
-        scores, ids = self.case_index.search(vector, len(self.slugs))
-        whole: Scores = np.full(len(self.slugs), np.nan)
-        whole[np.searchsorted(self.case_ids, ids)] = scores
-        found = np.isfinite(best) & ~np.isnan(whole)
-        blended = best.copy()
-        blended[found] = (best[found] + weight * whole[found]) / (1 + weight)
-        return blended
-
-    def _feedback(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """Pseudo-relevance feedback (Rocchio): the query moved towards its nearest passages."""
-        config = self.ranking
-        _, ids = self.passage_index.search(vector, config.prf_depth)
-        if not len(ids):
-            return vector
-        centre = self.passage_index.reconstruct(ids).mean(axis=0, keepdims=True)
-        moved: npt.NDArray[np.float32] = (vector + config.prf_weight * centre).astype(np.float32)
-        return moved / np.float32(np.linalg.norm(moved))
 
     def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
         """Cases nearest in meaning to a case ("more like this"), by their mean vectors.
@@ -495,32 +475,5 @@ class Searcher:
         similarity: dict[int, float],
         worded: Mask | None = None,
     ) -> list[SearchHit]:
-        if not page:
-            return []
-        ids = [int(self.case_ids[p]) for p in page]
-        rows = self.page_rows.hits.get(ids)
-        by_meaning = {
-            case_id
-            for case_id, position in zip(ids, page, strict=True)
-            if worded is not None and not worded[position]
-        }
-        snippets = (
-            page_snippets(self.page_rows, ids, query, similarity, by_meaning) if query else {}
-        )
-        hits: list[SearchHit] = []
-        for position, case_id in zip(page, ids, strict=True):
-            row = rows[case_id]
-            hits.append(
-                SearchHit(
-                    slug=row.slug,
-                    title=row.title,
-                    summary=row.summary,
-                    score=round(float(scores[position]), 6),
-                    principles=row.principles,
-                    regions=row.regions,
-                    partners=row.partners,
-                    updated=row.updated,
-                    snippet=snippets.get(case_id),
-                )
-            )
-        return hits
+        by_meaning = None if worded is None else ~worded
+        return page_hits(self.page_rows, self.case_ids, page, scores, query, similarity, by_meaning)
