@@ -237,3 +237,9 @@ def test_search_json_says_how_strong_the_match_is(bundled_index: Path) -> None:
     assert strong["match"] == "strong" and strong["total"] > 0
     nothing = search_json("xjdxkxwqn", "--index", str(bundled_index))
     assert (nothing["match"], nothing["total"]) == ("none", 0)
+
+
+def test_search_text_says_when_no_case_is_about_the_query(bundled_index: Path) -> None:
+    result = runner.invoke(app, ["search", "dementie in de wijk", "--index", str(bundled_index)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Geen voorbeeld gaat over 'dementie in de wijk'")
