@@ -69,3 +69,18 @@ def test_the_measured_and_dropped_knobs_still_run(
     assert shown != [h.score for h in [*plain.results, *plain.related]]
     if gibberish_found is not None:
         assert bool(other.search(SearchParams(query="xjdxkxwqn")).total) == gibberish_found
+
+
+def test_a_stem_covers_its_voiced_spelling(bundled_searcher: Searcher) -> None:
+    """ "dakloosheid" (stem daklos) covers cases that write "daklozen" (stem dakloz)."""
+    from kennisbank.search.membership import voicing
+
+    assert voicing("daklos") == ("dakloz",) and voicing("brief") == ("briev",)
+    assert voicing("huis") == () and voicing("schuld") == ()
+    assert (
+        "daklos" in concepts("dakloosheid")[0].forms
+        and "dakloz" in concepts("dakloosheid")[0].forms
+    )
+    coverage = word_coverage(bundled_searcher.terms, "dakloosheid")
+    writes_dakloze = bundled_searcher.terms.frequency("dakloz")
+    assert writes_dakloze and np.count_nonzero(coverage >= 0.5) >= writes_dakloze

@@ -56,9 +56,22 @@ def concepts(query: str) -> list[Concept]:
     for word in WORD_RE.findall(normalize(query)):
         if len(word) < 2 or word in STOP_WORDS or word in OPERATORS or word in seen:
             continue
-        forms = tuple(dict.fromkeys((word, stem(word))))
+        forms = tuple(dict.fromkeys((word, stem(word), *voicing(stem(word)))))
         seen[word] = Concept(forms, tuple(stem(part) for part in compound_parts(word)))
     return list(seen.values())
+
+
+# Dutch spells a stem's last consonant voiced before a vowel ("dakloos", "daklozen"; "brief",
+# "brieven"); the Snowball stemmer keeps both spellings apart ("daklos", "dakloz").
+VOICING = {"s": "z", "z": "s", "f": "v", "v": "f"}
+
+
+def voicing(word_stem: str) -> tuple[str, ...]:
+    """The stem with its last consonant's other spelling (none for short stems)."""
+    last = word_stem[-1:]
+    if len(word_stem) < 5 or last not in VOICING:
+        return ()
+    return (word_stem[:-1] + VOICING[last],)
 
 
 def word_coverage(terms: TermIndex, query: str) -> Scores:
