@@ -254,3 +254,9 @@ def test_every_province_of_the_gazetteer_is_a_region_of_the_real_taxonomy(
 
     assert tree.taxonomy is not None
     assert {place.province for _, place in gazetteer()} <= set(tree.taxonomy.ids("regions"))
+
+
+def test_a_place_only_search_is_not_found_by_meaning_nor_offers_related(real: Searcher) -> None:
+    result = real.search(SearchParams(query="Zwolle"))
+    assert result.results and not result.related
+    assert all(hit.snippet is not None and not hit.snippet.by_meaning for hit in result.results)

@@ -348,6 +348,9 @@ class Searcher:
         others = np.flatnonzero(~matched & allowed & scored)
         outside = tiered(others, fused, self.slug_rank, named)
         worded = (coverage >= self.ranking.min_should_match) | named.here
+        if named.only_places:  # "Zwolle": found by its province, not by meaning; and a
+            worded |= named.tagged  # place name has no meaning to be related by
+            outside = outside[:0]
         return matched, order, fused, similarity, outside, cosines, worded
 
     def _floor(self, query: str) -> float:
