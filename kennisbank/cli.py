@@ -195,7 +195,13 @@ def search(
     if as_json:
         typer.echo(json.dumps(search_json(result), ensure_ascii=False))
         return
-    typer.echo(f"{result.total} resultaten voor '{result.query}' ({result.took_ms:.1f} ms)")
+    if result.match == "weak":
+        typer.echo(
+            f"Geen voorbeeld gaat over '{result.query}'; dit komt het dichtst in de buurt "
+            f"({result.total}, {result.took_ms:.1f} ms):"
+        )
+    else:
+        typer.echo(f"{result.total} resultaten voor '{result.query}' ({result.took_ms:.1f} ms)")
     for rank, hit in enumerate(result.results, start=1):
         typer.echo(f"{rank:>3}. {hit.title}  [{hit.slug}]")
         if hit.snippet is not None:

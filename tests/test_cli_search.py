@@ -99,7 +99,7 @@ def test_build_refuses_invalid_content(content_tree: ContentTreeFactory, tmp_pat
 
 def test_search_json_shape(bundled_index: Path) -> None:
     payload = search_json("hulp bij schulden", "--index", str(bundled_index), "-k", "4")
-    assert set(payload) == {"query", "total", "results"}
+    assert set(payload) == {"query", "match", "total", "results"}
     assert payload["query"] == "hulp bij schulden"
     assert payload["total"] >= len(payload["results"]) == 4
     for hit in payload["results"]:
@@ -188,9 +188,12 @@ def test_eval_prints_a_table(bundled_index: Path) -> None:
     assert "MRR" in lines[1]
     overall = lines[2].split()
     assert overall[0] == "overall"
-    assert int(overall[1]) == len(QUERIES_FILE.read_text().splitlines())
+    uncovered = QUERIES_FILE.read_text().count('"relevant": {}')
+    assert int(overall[1]) == len(QUERIES_FILE.read_text().splitlines()) - uncovered
     assert 0.0 <= float(overall[2]) <= 1.0
-    assert {line.split()[0] for line in lines[3:]} >= {"keyword", "paraphrase"}
+    assert "set rec" in lines[1] and "set prec" in lines[1]
+    assert {line.split()[0] for line in lines[3:]} >= {"keyword", "paraphrase", "uncovered"}
+    assert lines[-1].startswith(f"uncovered    {uncovered:>4} weak or none: ")
 
 
 def test_eval_json_parses(bundled_index: Path) -> None:
@@ -223,3 +226,20 @@ def test_index_from_the_environment(bundled_index: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["total"] > 0
     assert payload["results"]
+
+
+def test_search_json_says_how_strong_the_match_is(bundled_index: Path) -> None:
+    """A need no case covers comes back weak (a few closest cases), a covered one strong."""
+    weak = search_json("dementie in de wijk", "--index", str(bundled_index))
+    assert weak["match"] == "weak"
+    assert 0 < weak["total"] == len(weak["results"]) <= 5
+    strong = search_json("hulp bij schulden", "--index", str(bundled_index))
+    assert strong["match"] == "strong" and strong["total"] > 0
+    nothing = search_json("xjdxkxwqn", "--index", str(bundled_index))
+    assert (nothing["match"], nothing["total"]) == ("none", 0)
+
+
+def test_search_text_says_when_no_case_is_about_the_query(bundled_index: Path) -> None:
+    result = runner.invoke(app, ["search", "dementie in de wijk", "--index", str(bundled_index)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Geen voorbeeld gaat over 'dementie in de wijk'")

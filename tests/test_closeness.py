@@ -25,7 +25,8 @@ def test_a_keyboard_mash_finds_nothing_under_e5(e5_searcher: Searcher, query: st
     result = e5_searcher.search(SearchParams(query=query))
     assert result.best_similarity is not None
     assert result.best_similarity >= absolute_closeness(e5_searcher.ranking) - 0.03
-    assert (result.total, result.by_meaning) == (0, False), query
+    assert (result.total, result.by_meaning, result.match) == (0, False, "none"), query
+    assert not result.related
 
 
 @pytest.mark.parametrize("query", ["isolement", "buurman"])
@@ -43,8 +44,9 @@ def test_a_typo_is_no_dutch_word_but_close_enough(e5_searcher: Searcher) -> None
     """Not in the lexicon, but its cosine clears the cutoff set above gibberish."""
     assert not known_word("schuldhulpverlning")
     result = e5_searcher.search(SearchParams(query="schuldhulpverlning"))
-    assert result.total > 0
-    assert "budgetcoach-jonge-gezinnen" in [hit.slug for hit in result.results]
+    assert result.total > 0 and result.match == "weak"  # no case has the misspelt word
+    shown = [hit.slug for hit in [*result.results, *result.related]]
+    assert "budgetcoach-jonge-gezinnen" in shown
 
 
 def test_e5_fusion_scales_from_below_its_closeness_floor() -> None:

@@ -165,7 +165,9 @@ def test_page_two_a_facet_and_the_api_reuse_the_query_vector(e5_index: Path) -> 
     from kennisbank.search.query_cache import QUERY_VECTORS
     from kennisbank.webapp import Settings, create_app
 
-    app = create_app(Settings(content=FIXTURE_CONTENT, index=e5_index, reload_interval=0))
+    # two results a page: a weak query's five closest cases still have a page 2
+    settings = Settings(content=FIXTURE_CONTENT, index=e5_index, reload_interval=0, page_size=2)
+    app = create_app(settings)
     query = "buurman komt de deur niet meer uit"
     with TestClient(app) as client:
         assert client.get("/zoeken", params={"q": query}).status_code == 200

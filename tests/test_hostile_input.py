@@ -101,7 +101,7 @@ def test_any_query_through_the_cli(bundled_index: Path, query: str) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, result.stdout
     payload = json.loads(lines[0])
-    assert set(payload) == {"query", "total", "results"}
+    assert set(payload) == {"query", "match", "total", "results"}
     assert len(payload["query"]) <= MAX_QUERY_CHARS
 
 
@@ -122,7 +122,7 @@ def test_any_query_through_http(http: TestClient, query: str) -> None:
     api = http.get("/api/search", params={"q": query})
     if len(query) <= MAX_QUERY_CHARS:
         assert api.status_code == 200, (api.status_code, api.text[:300])
-        assert set(api.json()) == {"query", "total", "results", "facets", "index"}
+        assert set(api.json()) == {"query", "match", "total", "results", "facets", "index"}
     else:
         assert api.status_code == 422, (api.status_code, api.text[:300])
         assert api.json()["detail"]

@@ -228,3 +228,27 @@ def test_the_weak_cutoff_follows_the_embedder() -> None:
     assert closeness_cutoff(ranking_for("use-multilingual")) == 0.2
     e5 = ranking_for("multilingual-e5-small")
     assert closeness_cutoff(e5) == e5.fallback_floor > e5.semantic_floor
+
+
+def test_weak_queries_come_from_the_logged_match(searcher: Searcher, tmp_path: Path) -> None:
+    """A line that says ``match`` is read by it, whatever its cosine; older lines by cosine."""
+    cutoff = closeness_cutoff(searcher.ranking)
+    log = tmp_path / "zoek.log"
+    lines = [
+        line("mantelzorg", 5, cutoff + 0.3, match="weak"),  # high cosine, still about nothing
+        line("schulden", 3, cutoff - 0.05, match="strong"),  # low cosine, but about it
+        line("xyzzy", 0, cutoff - 0.1, match="none"),
+        line("oud en zwak", 2, cutoff - 0.05),  # written before the field: by cosine
+    ]
+    log.write_text("\n".join(lines) + "\n", "utf-8")
+    report = make_insights([log], searcher)
+    assert [q.query for q in report.weak_results] == ["mantelzorg", "oud en zwak"]
+    assert [q.query for q in report.zero_results] == ["xyzzy"]
+
+
+def test_a_logged_line_with_an_unknown_match_is_a_bad_line(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    log = tmp_path / "zoek.log"
+    log.write_text(line("x", 1, 0.5, match="sterk") + "\n", "utf-8")
+    assert make_insights([log], searcher).bad_lines == 1

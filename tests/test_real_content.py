@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO_ROOT
 
 from kennisbank.content.loading import ContentTree, load_content
 from kennisbank.content.models import Case
+from kennisbank.search.searcher import Searcher, SearchParams
+from kennisbank.search.suggest import named_filters
 
 REAL_CONTENT = REPO_ROOT / "content"
 
@@ -162,11 +165,13 @@ def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentT
     judged = [json.loads(line) for line in lines.splitlines() if line.strip()]
     assert len(judged) >= 30
     assert len({q["id"] for q in judged}) == len(judged)
-    assert {q["kind"] for q in judged} == {"keyword", "question", "paraphrase", "filter"}
+    kinds = {"keyword", "question", "paraphrase", "filter", "uncovered"}
+    assert {q["kind"] for q in judged} == kinds
     assert tree.taxonomy is not None
     vocabularies = {"principle": "principles", "region": "regions", "partner": "partners"}
     for query in judged:
-        assert query["relevant"], query["id"]
+        # an empty judgement is a need no case covers ("uncovered"), never a forgotten one
+        assert bool(query["relevant"]) != (query["kind"] == "uncovered"), query["id"]
         assert set(query["relevant"]) <= set(tree.cases), query["id"]
         assert set(query["relevant"].values()) <= {1, 2}, query["id"]
         for facet, ids in query.get("filters", {}).items():
@@ -174,26 +179,112 @@ def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentT
 
 
 # Hybrid nDCG@10, recall@10, paraphrase nDCG@10 over bench/queries/content.jsonl with the
-# default embedder (e5), measured on 103 cases with every query judged against all of them:
-# 0.800, 0.827, 0.571 (the paraphrases are honest now: no word shared with their cases).
-REAL_FLOORS = (0.78, 0.81, 0.55)
+# default embedder (e5): measured 0.817, 0.968, 0.630 (docs/search-quality.md). Lower than
+# the 0.940 / 0.904 before issue 18 because the paraphrases were rewritten to share no word
+# with their cases (bench/check_paraphrases.py) and 15 more were added: the old code scores
+# the new set 0.815 / 0.630. Set recall and precision: measured 0.815 and 0.667 (before the
+# set rule 0.989 and 0.293, median set 19 of 22 cases); every uncovered need weak or none.
+REAL_FLOORS = (0.80, 0.95, 0.61)
+REAL_SET_FLOORS = (0.79, 0.64)
 
 
-def test_search_quality_on_the_real_content_keeps_its_floor(
-    tmp_path_factory: pytest.TempPathFactory, e5_embedder: object
-) -> None:
+def test_search_quality_on_the_real_content_keeps_its_floor(real: Searcher) -> None:
     """The ranking knobs were chosen on both judged sets; this keeps the real one honest
     when cases are added or edited (a new case may legitimately change the judgments:
     then re-judge the queries, do not lower the floor)."""
-    from kennisbank.indexing.builder import build_index
     from kennisbank.search.evaluation import evaluate, load_queries
-    from kennisbank.search.searcher import Searcher
 
-    index = tmp_path_factory.mktemp("real-e5") / "index"
-    build_index(REAL_CONTENT, index, embedder="multilingual-e5-small")
-    searcher = Searcher(index, embedder=e5_embedder)  # type: ignore[arg-type]
-    report = evaluate(searcher, load_queries(REPO_ROOT / "bench" / "queries" / "content.jsonl"))
+    report = evaluate(real, load_queries(REPO_ROOT / "bench" / "queries" / "content.jsonl"))
     ndcg, recall, paraphrase = REAL_FLOORS
     assert report.overall.ndcg >= ndcg, report.overall
     assert report.overall.recall >= recall, report.overall
     assert report.by_kind["paraphrase"].ndcg >= paraphrase, report.by_kind["paraphrase"]
+    set_recall, set_precision = REAL_SET_FLOORS
+    assert report.overall.set_recall >= set_recall, report.overall
+    assert report.overall.set_precision >= set_precision, report.overall
+    assert report.uncovered.queries >= 6
+    assert report.uncovered.honest == report.uncovered.queries, report.uncovered.claimed
+
+
+def test_the_real_paraphrases_share_no_word_with_their_cases() -> None:
+    """bench/check_paraphrases.py: at least 20 honest paraphrases over content/."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "check_paraphrases", REPO_ROOT / "bench" / "check_paraphrases.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    queries = REPO_ROOT / "bench" / "queries" / "content.jsonl"
+    assert module.check(queries, REAL_CONTENT) == []
+    lines = queries.read_text(encoding="utf-8").splitlines()
+    assert sum('"kind": "paraphrase"' in line for line in lines) >= 20
+    # the checker does catch a reused word: a title's own words are not a paraphrase
+    assert module.shared_terms("eerst een woning", ["Housing First: eerst een woning"]) == {
+        "eerst",
+        "woning",
+    }
+
+
+# --- places and taxonomy words on the real content (issue 18, item 3) -------------------
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory, e5_embedder: Any) -> Searcher:
+    from kennisbank.indexing.builder import build_index
+
+    index = tmp_path_factory.mktemp("real-e5") / "index"
+    build_index(REAL_CONTENT, index, embedder="multilingual-e5-small")
+    return Searcher(index, embedder=e5_embedder)
+
+
+@pytest.mark.parametrize("province", ["Overijssel", "Noord-Holland", "Drenthe", "Limburg"])
+def test_a_province_ranks_its_own_cases_first(real: Searcher, province: str) -> None:
+    result = real.search(SearchParams(query=province, k=100))
+    region = province.lower()
+    tagged = [region in hit.regions for hit in result.results]
+    assert tagged and tagged[0], province
+    assert tagged == sorted(tagged, reverse=True), province  # every tagged case first
+    assert sum(tagged) == int(real.facets.mask("region", [region]).sum())
+
+
+def test_a_municipality_without_a_case_offers_its_province(real: Searcher) -> None:
+    result = real.search(SearchParams(query="Zwolle"))
+    [note] = result.places
+    assert (note.name, note.province, note.province_label) == ("Zwolle", "overijssel", "Overijssel")
+    from_zwolle = bool(real.search(SearchParams(query="Zwolle", mode="lexical")).total)
+    if not from_zwolle:  # the bundled content has no case from Zwolle
+        assert not note.found
+        assert result.match == "strong" and result.results
+        assert note.in_province == result.total
+        assert all("overijssel" in hit.regions for hit in result.results)
+    assert named_filters(real.taxonomy, "Zwolle") == {"region": ["overijssel"]}
+
+
+def test_a_place_a_case_names_ranks_that_case_first(real: Searcher) -> None:
+    result = real.search(SearchParams(query="Sluiskil"))
+    assert result.places and result.places[0].found
+    assert result.results[0].slug == "skaeve-huse-terneuzen"
+
+
+def test_a_topic_with_a_place_ranks_the_province_first(real: Searcher) -> None:
+    result = real.search(SearchParams(query="werk voor mensen met psychische problemen Enschede"))
+    assert result.match == "strong"
+    assert "overijssel" in result.results[0].regions
+    assert result.places[0].name == "Enschede"
+
+
+def test_every_province_of_the_gazetteer_is_a_region_of_the_real_taxonomy(
+    tree: ContentTree,
+) -> None:
+    from kennisbank.search.places import gazetteer
+
+    assert tree.taxonomy is not None
+    assert {place.province for _, place in gazetteer()} <= set(tree.taxonomy.ids("regions"))
+
+
+def test_a_place_only_search_is_not_found_by_meaning_nor_offers_related(real: Searcher) -> None:
+    result = real.search(SearchParams(query="Zwolle"))
+    assert result.results and not result.related
+    assert all(hit.snippet is not None and not hit.snippet.by_meaning for hit in result.results)

@@ -96,24 +96,32 @@ def reference_window(text: str, hits: list[Token]) -> tuple[int, int]:
     return start_char, end_char
 
 
-def reference_snippets(searcher: Searcher, params: SearchParams) -> dict[str, Snippet | None]:
-    """Per slug on the page, the snippet the previous implementation made."""
+def reference_snippets(
+    searcher: Searcher, params: SearchParams, slugs: list[str]
+) -> dict[str, Snippet | None]:
+    """Per slug on the page, the snippet the previous implementation made, with the rules
+    of issue 18: never the summary when there is another passage, and a case found by
+    meaning shows its passage closest in meaning, flagged."""
     allowed = searcher.facets.filter_mask(params.filters())
-    _, order, _, similarity = searcher._rank(params.query, params.mode, allowed)
+    _, _, _, similarity, _, _, worded = searcher._rank(params.query, params.mode, allowed)
     terms = set(query_terms(params.query))
     result: dict[str, Snippet | None] = {}
-    for position in order[params.offset : params.offset + params.k]:
+    for position in [searcher.position[slug] for slug in slugs]:
         case_id = int(searcher.case_ids[int(position)])
         rows = searcher.conn.execute(
             "SELECT id, heading, text, stems FROM passages WHERE case_id = ? ORDER BY ordinal",
             [case_id],
         ).fetchall()
-        chosen = reference_choose([tuple(row) for row in rows], terms, similarity)
+        candidates = [tuple(row) for row in rows][1:] or [tuple(row) for row in rows]
+        by_meaning = not worded[int(position)]
+        chosen = reference_choose(candidates, set() if by_meaning else terms, similarity)
         slug = searcher.slugs[int(position)]
         if chosen is None:
             result[slug] = None
         else:
-            result[slug] = reference_snippet(chosen[1], chosen[2], params.query)
+            snippet = reference_snippet(chosen[1], chosen[2], params.query)
+            snippet.by_meaning = by_meaning
+            result[slug] = snippet
     return result
 
 
@@ -124,8 +132,7 @@ def reference_snippets(searcher: Searcher, params: SearchParams) -> dict[str, Sn
 def test_stored_snippets_equal_the_tokenised_ones(bundled_searcher: Searcher, item: Any) -> None:
     params = SearchParams(query=item["query"], k=20, **item.get("filters", {}))
     result = bundled_searcher.search(params)
-    expected = reference_snippets(bundled_searcher, params)
-    assert [hit.slug for hit in result.results] == list(expected)
+    expected = reference_snippets(bundled_searcher, params, [h.slug for h in result.results])
     for hit in result.results:
         assert hit.snippet == expected[hit.slug], hit.slug
 
@@ -232,9 +239,44 @@ def test_a_page_read_from_memory_equals_the_page_read_from_sqlite(
     params = SearchParams(query="hulp bij schulden voor jonge gezinnen", k=10)
     bundled_searcher.page_rows = PageRows(bundled_searcher.conn)  # empty: read from SQLite
     first = bundled_searcher.search(params)
-    assert len(bundled_searcher.page_rows.texts._items) == len(first.results)
+    assert len(bundled_searcher.page_rows.texts._items) == len(first.results) + len(first.related)
     second = bundled_searcher.search(params)
     assert [hit.model_dump() for hit in second.results] == [
         hit.model_dump() for hit in first.results
     ]
     assert all(hit.snippet is not None for hit in first.results)
+
+
+def test_no_snippet_repeats_the_summary_above_it(e5_searcher: Searcher) -> None:
+    for item in QUERIES:
+        result = e5_searcher.search(SearchParams(query=item["query"], k=20))
+        for hit in [*result.results, *result.related]:
+            assert hit.snippet is not None, hit.slug
+            assert hit.snippet.text.strip(" …") not in hit.summary, (item["query"], hit.slug)
+
+
+def test_a_case_found_by_meaning_says_so_and_shows_its_closest_passage(
+    e5_searcher: Searcher,
+) -> None:
+    """A need no case's words cover: each result shows the passage nearest in meaning."""
+    query = "dementie in de wijk"
+    result = e5_searcher.search(SearchParams(query=query))
+    assert result.match == "weak" and result.results
+    allowed = e5_searcher.facets.filter_mask({})
+    _, _, _, similarity, _, _, _ = e5_searcher._rank(query, "hybrid", allowed)
+    for hit in result.results:
+        assert hit.snippet is not None and hit.snippet.by_meaning
+        case_id = int(e5_searcher.case_ids[e5_searcher.position[hit.slug]])
+        rows = e5_searcher.conn.execute(
+            "SELECT id, text FROM passages WHERE case_id = ? AND ordinal > 0", [case_id]
+        ).fetchall()
+        nearest = max(rows, key=lambda row: similarity.get(row[0], 0.0))
+        assert hit.snippet.text.strip(" …") in nearest[1], hit.slug
+
+
+def test_a_case_found_by_its_words_marks_them(e5_searcher: Searcher) -> None:
+    result = e5_searcher.search(SearchParams(query="huurachterstand"))
+    assert result.match == "strong"
+    for hit in result.results:
+        assert hit.snippet is not None and not hit.snippet.by_meaning
+        assert any(segment.mark for segment in hit.snippet.segments), hit.slug

@@ -2,6 +2,11 @@
 
 Gains are graded (2 = answers the need, 1 = partly useful) with the usual exponential gain
 2^grade - 1, so ranking a fully relevant case first counts three times a partial one.
+
+Besides the top k, the whole result set is judged: set recall (the judged-relevant cases
+inside it), set precision (the judged-relevant share of it) and its median size. A query
+whose ``relevant`` is empty is a need that no case covers: it takes no part in the ranking
+measures, and counts as answered honestly when its match comes back weak or none.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import json
 import math
 import statistics
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +28,11 @@ class JudgedQuery(BaseModel):
     query: str
     kind: str = "all"
     filters: dict[str, list[str]] = {}
-    relevant: dict[str, int]
+    relevant: dict[str, int] = {}  # empty: a need no case covers
+
+    @property
+    def covered(self) -> bool:
+        return any(grade > 0 for grade in self.relevant.values())
 
 
 class Scores(BaseModel):
@@ -31,6 +41,19 @@ class Scores(BaseModel):
     recall: float
     mrr: float
     median_ms: float
+    set_recall: float = 0.0
+    set_recall_2: float = 0.0  # of the cases graded 2 ("answers the need") only
+    set_precision: float = 0.0
+    median_set: float = 0.0
+
+
+class Uncovered(BaseModel):
+    """Needs no case covers: how many came back ``weak`` or ``none`` (honest), and which not."""
+
+    queries: int = 0
+    honest: int = 0
+    median_set: float = 0.0
+    claimed: dict[str, int] = {}  # query id -> total of a query that claimed a strong match
 
 
 class EvalReport(BaseModel):
@@ -39,6 +62,7 @@ class EvalReport(BaseModel):
     overall: Scores
     by_kind: dict[str, Scores]
     per_query: dict[str, float]
+    uncovered: Uncovered = Uncovered()
 
 
 def load_queries(path: Path) -> list[JudgedQuery]:
@@ -74,10 +98,46 @@ def reciprocal_rank(ranked: list[str], relevant: dict[str, int]) -> float:
     return 0.0
 
 
+@dataclass
+class Row:
+    """One covered query's measures."""
+
+    judged: JudgedQuery
+    ndcg: float
+    recall: float
+    rr: float
+    ms: float
+    set_recall: float
+    set_recall_2: float
+    set_precision: float
+    set_size: int
+
+
+def set_measures(members: list[str], relevant: dict[str, int]) -> tuple[float, float]:
+    """(set recall, set precision) of a whole result set against the judged cases."""
+    wanted = {slug for slug, grade in relevant.items() if grade > 0}
+    inside = len(wanted & set(members))
+    return (inside / len(wanted) if wanted else 0.0), (inside / len(members) if members else 0.0)
+
+
+def result_set(searcher: Searcher, params: SearchParams) -> tuple[list[str], str]:
+    """Every slug of a search's result set, in order (all its pages), and its match."""
+    first = searcher.search(params)
+    members = [hit.slug for hit in first.results]
+    offset = params.offset + params.k
+    while offset < first.total:
+        page = searcher.search(params.model_copy(update={"offset": offset, "k": 100}))
+        members += [hit.slug for hit in page.results]
+        offset += 100
+    return members, first.match
+
+
 def evaluate(
     searcher: Searcher, queries: Iterable[JudgedQuery], k: int = 10, mode: Mode = "hybrid"
 ) -> EvalReport:
-    rows: list[tuple[JudgedQuery, float, float, float, float]] = []
+    rows: list[Row] = []
+    uncovered = Uncovered()
+    sizes: list[int] = []
     searcher.search(SearchParams(query="warm-up", k=1, mode=mode))  # load the model first
     for judged in queries:
         params = SearchParams(
@@ -91,35 +151,60 @@ def evaluate(
             },
         )
         result = searcher.search(params)
-        ranked = [hit.slug for hit in result.results]
+        ranked = [hit.slug for hit in [*result.results, *result.related]]
+        members, match = result_set(
+            searcher, params.model_copy(update={"k": 100, "snippets": False})
+        )
+        if not judged.covered:
+            uncovered.queries += 1
+            sizes.append(len(members))
+            if match == "strong":
+                uncovered.claimed[judged.id] = len(members)
+            else:
+                uncovered.honest += 1
+            continue
+        set_recall, set_precision = set_measures(members, judged.relevant)
+        answering = {slug: grade for slug, grade in judged.relevant.items() if grade == 2}
+        set_recall_2 = set_measures(members, answering)[0] if answering else set_recall
         rows.append(
-            (
+            Row(
                 judged,
                 ndcg(ranked, judged.relevant, k),
                 recall(ranked, judged.relevant, k),
                 reciprocal_rank(ranked, judged.relevant),
                 result.took_ms,
+                set_recall,
+                set_recall_2,
+                set_precision,
+                len(members),
             )
         )
-    kinds = sorted({row[0].kind for row in rows})
+    if sizes:
+        uncovered.median_set = float(statistics.median(sizes))
+    kinds = sorted({row.judged.kind for row in rows})
     return EvalReport(
         k=k,
         mode=mode,
         overall=_scores(rows),
-        by_kind={kind: _scores([r for r in rows if r[0].kind == kind]) for kind in kinds},
-        per_query={row[0].id: round(row[1], 4) for row in rows},
+        by_kind={kind: _scores([r for r in rows if r.judged.kind == kind]) for kind in kinds},
+        per_query={row.judged.id: round(row.ndcg, 4) for row in rows},
+        uncovered=uncovered,
     )
 
 
-def _scores(rows: list[tuple[JudgedQuery, float, float, float, float]]) -> Scores:
+def _scores(rows: list[Row]) -> Scores:
     if not rows:
         return Scores(queries=0, ndcg=0, recall=0, mrr=0, median_ms=0)
     return Scores(
         queries=len(rows),
-        ndcg=round(statistics.fmean(r[1] for r in rows), 4),
-        recall=round(statistics.fmean(r[2] for r in rows), 4),
-        mrr=round(statistics.fmean(r[3] for r in rows), 4),
-        median_ms=round(statistics.median(r[4] for r in rows), 2),
+        ndcg=round(statistics.fmean(r.ndcg for r in rows), 4),
+        recall=round(statistics.fmean(r.recall for r in rows), 4),
+        mrr=round(statistics.fmean(r.rr for r in rows), 4),
+        median_ms=round(statistics.median(r.ms for r in rows), 2),
+        set_recall=round(statistics.fmean(r.set_recall for r in rows), 4),
+        set_recall_2=round(statistics.fmean(r.set_recall_2 for r in rows), 4),
+        set_precision=round(statistics.fmean(r.set_precision for r in rows), 4),
+        median_set=float(statistics.median(r.set_size for r in rows)),
     )
 
 
@@ -129,11 +214,20 @@ def format_report(report: EvalReport) -> str:
     lines = [
         f"mode: {report.mode}",
         f"{'kind':<12} {'n':>4} {'nDCG@' + str(k):>9} {'recall@' + str(k):>10} "
-        f"{'MRR':>7} {'p50 ms':>8}",
+        f"{'MRR':>7} {'p50 ms':>8} {'set rec':>8} {'rec gr2':>8} {'set prec':>9} "
+        f"{'set p50':>8}",
     ]
     for name, scores in [("overall", report.overall), *report.by_kind.items()]:
         lines.append(
             f"{name:<12} {scores.queries:>4} {scores.ndcg:>9.4f} {scores.recall:>10.4f} "
-            f"{scores.mrr:>7.4f} {scores.median_ms:>8.2f}"
+            f"{scores.mrr:>7.4f} {scores.median_ms:>8.2f} {scores.set_recall:>8.4f} "
+            f"{scores.set_recall_2:>8.4f} {scores.set_precision:>9.4f} {scores.median_set:>8.1f}"
+        )
+    gone = report.uncovered
+    if gone.queries:
+        claimed = ", ".join(f"{key} ({total})" for key, total in gone.claimed.items())
+        lines.append(
+            f"uncovered    {gone.queries:>4} weak or none: {gone.honest}/{gone.queries}, "
+            f"median set {gone.median_set:.1f}" + (f"; strong: {claimed}" if claimed else "")
         )
     return "\n".join(lines)

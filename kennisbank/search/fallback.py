@@ -17,13 +17,17 @@ from kennisbank.search.ranking import RankingConfig
 
 
 def closest_by_meaning(
-    semantic: Scores, allowed: Mask, config: RankingConfig
-) -> tuple[Mask, npt.NDArray[np.int64], Scores]:
-    """(result set, its allowed members best first, scores) from per-case cosines (NaN: none)."""
-    best = np.nan_to_num(semantic, nan=-np.inf)
-    nearest = np.argsort(-best, kind="stable")[: config.fallback_size]
-    nearest = nearest[best[nearest] >= config.fallback_floor]
-    matched: Mask = np.zeros(len(best), dtype=bool)
-    matched[nearest] = True
-    order = nearest[allowed[nearest]].astype(np.int64)
-    return matched, order, np.where(matched, best, 0.0)
+    semantic: Scores, fused: Scores, allowed: Mask, config: RankingConfig, floor: float
+) -> tuple[Mask, npt.NDArray[np.int64]]:
+    """(the offered cases, those allowed in ranking order) for a query no case is about.
+
+    The ``fallback_size`` best-ranked (``fused``) allowed cases whose best passage cosine
+    (``semantic``, NaN: not a candidate) reaches ``floor``: ranked as the search ranks
+    them, so a weak search's first results are the ones a strong one would have shown.
+    """
+    close = np.nan_to_num(semantic, nan=-np.inf) >= floor
+    candidates = np.flatnonzero(close & allowed)
+    ranked = candidates[np.argsort(-fused[candidates], kind="stable")][: config.fallback_size]
+    offered: Mask = np.zeros(len(semantic), dtype=bool)
+    offered[ranked] = True
+    return offered, ranked.astype(np.int64)

@@ -2,8 +2,9 @@
 
 Reads search logs (``querylog``), the index (through a ``Searcher``) and the content
 folder, and reports: how many searches and distinct queries; the top queries; queries with
-no results; queries whose best match is weak (below the embedder's closeness cutoff, read
-from the index's ranking, see ``ranking.closeness_cutoff``); cases never among the first
+no results; queries whose match was weak (no case is about them: the log line's ``match``; for
+lines without it, a best cosine below the embedder's closeness cutoff, read from the
+index's ranking, see ``ranking.closeness_cutoff``); cases never among the first
 ten results of any logged search (the logged searches are run again on the current
 index, since a log line keeps only the first three); cases past their ``review_by``; and
 principle x region cells without a case that people did filter on.
@@ -114,13 +115,22 @@ def _counted(counts: Counter[str], limit: int) -> list[QueryCount]:
     return [QueryCount(query=query, count=count) for query, count in ranked[:limit]]
 
 
+def weak_entry(entry: SearchLogEntry, cutoff: float) -> bool:
+    """Whether a logged search found cases but none about the query: its ``match`` says so
+    (``weak``); a line from before the field existed falls back to its best cosine."""
+    if entry.match is not None:
+        return entry.match == "weak"
+    score = entry.top_score
+    return entry.total > 0 and score is not None and score < cutoff
+
+
 def _weak(entries: list[SearchLogEntry], cutoff: float, limit: int) -> list[WeakQuery]:
-    """Queries that found something, but nothing close in meaning (best cosine < cutoff)."""
+    """Queries that found only the closest cases by meaning: no case is about them."""
     counts: Counter[str] = Counter()
     best: dict[str, float] = {}
     for entry in entries:
-        score = entry.top_score
-        if entry.q.strip() and entry.total > 0 and score is not None and score < cutoff:
+        score = entry.top_score or 0.0
+        if entry.q.strip() and weak_entry(entry, cutoff):
             query = normal_query(entry.q)
             counts[query] += 1
             best[query] = max(best.get(query, score), score)

@@ -27,7 +27,7 @@ def print_report(
     _queries(console, "Zonder resultaten", report.zero_results)
     _queries(
         console,
-        f"Zwakke beste match (gelijkenis onder {report.weak_below:.2f})",
+        "Zwakke match (geen voorbeeld gaat erover; alleen wat het dichtst in de buurt komt)",
         report.weak_results,
     )
     _cases(

@@ -17,6 +17,9 @@ Mode = Literal["hybrid", "lexical", "semantic"]
 # "relevance" is the ranking (newest first without a query); "newest" by `updated` (else
 # `year`); "title" alphabetically. Ties always go by title, so equal dates read in order.
 Sort = Literal["relevance", "newest", "title"]
+# "strong": some case is about the query; "weak": none is, the results are the closest cases
+# by meaning (at most a few); "none": nothing is close.
+Match = Literal["strong", "weak", "none"]
 MAX_QUERY_CHARS = 500
 # Filter parameter -> case field; the parameter names are the CLI and API's. `evidence` is
 # one id per case (how well its results are known), the others lists.
@@ -58,10 +61,24 @@ class SearchHit(BaseModel):
     snippet: Snippet | None = None
 
 
+class PlaceNote(BaseModel):
+    """A place the query names (search.places), its province, and whether any case is
+    from the place itself (else the page says so and offers the province)."""
+
+    name: str
+    province: str
+    province_label: str
+    found: bool
+    in_province: int = 0  # results (all pages) tagged with the province
+
+
 class SearchResult(BaseModel):
     query: str
     total: int
     results: list[SearchHit]
+    # Allowed cases outside the result set, best first, filling the page on which the set
+    # ends: related to the query, not about it; never counted in ``total``.
+    related: list[SearchHit] = []
     facets: dict[str, dict[str, int]]
     offset: int = 0
     k: int = 10
@@ -74,6 +91,8 @@ class SearchResult(BaseModel):
     # True when no case matched the query's words and the results are the closest cases
     # by meaning instead (the page says so); not part of the JSON contract.
     by_meaning: bool = False
+    match: Match = "none"
+    places: list[PlaceNote] = []
 
 
 def clean_query(text: str) -> str:

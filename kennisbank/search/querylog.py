@@ -42,6 +42,8 @@ class SearchLogEntry(BaseModel):
     total: int = Field(ge=0)
     top_score: float | None = None
     top: list[str] = Field(default=[], max_length=TOP_SLUGS)
+    # strong / weak / none (search.models.Match); absent in lines written before it existed
+    match: Literal["strong", "weak", "none"] | None = None
     page: int = Field(default=1, ge=1)
     source: Literal["html", "api"]
 

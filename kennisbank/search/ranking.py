@@ -50,6 +50,26 @@ class RankingConfig(BaseModel):
     # Both depend on the embedder: re-measure them when it changes.
     fallback_size: int = Field(default=5, ge=0, le=50)
     fallback_floor: float = Field(default=0.1, ge=-1, le=1)
+    # The result set (search.membership): a case belongs when it covers this idf-weighted
+    # share of the query's words, or when its best passage stands ``member_z`` deviations
+    # above the query's mean cosine over a sample of passages and within ``member_window``
+    # of the query's best. The match is strong when a case covers the words, or one stands
+    # ``strong_z`` out (no need the judged sets' collections lack reached it).
+    min_should_match: float = Field(default=0.5, gt=0, le=1)
+    member_z: float = Field(default=2.0)
+    member_window: float = Field(default=1.0, ge=0)
+    strong_z: float = Field(default=3.5)
+    # Pseudo-relevance feedback on the semantic side: the query vector plus this weight
+    # times the mean of its ``prf_depth`` nearest passages (0: off; measured, see
+    # docs/search-quality.md).
+    prf_depth: int = Field(default=0, ge=0, le=50)
+    prf_weight: float = Field(default=0.5, ge=0, le=5)
+    # A case's semantic score: its best passage, blended with this weight of the cosine of
+    # its mean vector (0: off; measured, see docs/search-quality.md).
+    case_vector: float = Field(default=0.0, ge=0, le=5)
+    # Cases outside the set shown below it as related ("Verwant"), when the set ends on
+    # the page, up to the page size; never counted in the total.
+    related: bool = True
 
 
 # The knobs that depend on the embedder's cosine scale, per embedder name (the manifest's).

@@ -49,15 +49,27 @@ from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
 from kennisbank.search.hits import PageRows
 from kennisbank.search.lexical import fts5_scores, informative_terms
+from kennisbank.search.membership import (
+    SAMPLE_SIZE,
+    Calibration,
+    SetRule,
+    decide,
+    standing,
+    word_coverage,
+)
 from kennisbank.search.models import (  # re-exported: the searcher's public vocabulary
     FILTERS,
     MAX_QUERY_CHARS,
+    Match,
     Mode,
+    PlaceNote,
     SearchHit,
     SearchParams,
     SearchResult,
     clean_query,
 )
+from kennisbank.search.named import Named, place_notes, read_names, tiered
+from kennisbank.search.page import page_hits
 from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
 from kennisbank.search.ranking import (
     RankingConfig,
@@ -65,14 +77,17 @@ from kennisbank.search.ranking import (
     closeness_cutoff,
     ranking_for,
 )
-from kennisbank.search.snippets import page_snippets
 from kennisbank.search.sorting import SortOrders
 from kennisbank.search.timing import SearchTiming, SearchTrace
+from kennisbank.search.tried import feedback, with_case_vectors
 from kennisbank.text.analysis import known_word, query_terms, tokens
+
+Positions = npt.NDArray[np.int64]
 
 __all__ = [
     "FILTERS",
     "MAX_QUERY_CHARS",
+    "Match",
     "Mode",
     "SearchHit",
     "SearchParams",
@@ -119,6 +134,7 @@ class Searcher:
             self._load_tables()
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
+            self.calibration = self._calibration()
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback
             raise IndexUnavailable(
                 f"{folder}: index is beschadigd of onvolledig ({exc}); bouw de index opnieuw"
@@ -129,6 +145,20 @@ class Searcher:
                 f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}"
             )
         self._embedder = embedder
+
+    def _calibration(self) -> Calibration:
+        """An evenly spread sample of the passages' vectors (membership.Calibration)."""
+        if not len(self.passage_ids):
+            return Calibration(np.zeros((0, self.passage_index.dim), dtype=np.float32))
+        step = max(1, len(self.passage_ids) // SAMPLE_SIZE)
+        return Calibration(self.passage_index.reconstruct(self.passage_ids[::step][:SAMPLE_SIZE]))
+
+    @property
+    def rule(self) -> SetRule:
+        config = self.ranking
+        return SetRule(
+            config.min_should_match, config.member_z, config.member_window, config.strong_z
+        )
 
     @property
     def version(self) -> str:
@@ -214,26 +244,44 @@ class Searcher:
         query = clean_query(params.query)
         filters = params.filters()
         allowed = self.facets.filter_mask(filters)
+        match: Match = "strong"
+        notes: list[PlaceNote] = []
         if not query:
             matched = np.ones(len(self.slugs), dtype=bool)
             order = self.newest_first[allowed[self.newest_first]]
             scores: Scores = np.zeros(len(self.slugs))
             similarity: dict[int, float] = {}
+            outside = order[:0]
+            worded: Mask = matched
         else:
-            matched, order, scores, similarity = self._rank(query, params.mode, allowed, trace)
+            named = read_names(query, self.taxonomy, self.facets, self.terms)
+            ranked = self._rank(query, params.mode, allowed, trace, named)
+            matched, order, scores, similarity, outside, cosines, worded = ranked
+            match = "strong" if matched.any() else "none"
+            notes = place_notes(named, self.taxonomy, self.facets, order)
         by_meaning = bool(query) and params.mode == "hybrid" and not matched.any()
-        if by_meaning:  # a word no case uses: offer the closest cases by meaning instead
-            semantic, _, similarity = self._semantic(query, None, trace)
-            matched, order, scores = closest_by_meaning(semantic, allowed, self.ranking)
-            by_meaning = bool(matched.any())
+        if by_meaning:  # no case is about the query: offer the closest cases by meaning
+            floor = min(self._floor(query), self.ranking.fallback_floor)
+            matched, order = closest_by_meaning(cosines, scores, allowed, self.ranking, floor)
+            by_meaning = bool(len(order))
+            match = "weak" if by_meaning else "none"
+            outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
         order = self.orders.apply(order, params.sort)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
-        hits = self._hits(page, scores, query if params.snippets else "", similarity)
+        text = query if params.snippets else ""
+        hits = self._hits(page, scores, text, similarity, worded)
+        related: list[SearchHit] = []
+        room = params.k - len(page)
+        if room > 0 and len(outside) and self.ranking.related:
+            start = max(0, params.offset - len(order))
+            extra = [int(p) for p in outside[start : start + room]]
+            related = self._hits(extra, scores, text, similarity, worded)
         took = time.perf_counter() - started
         return SearchResult(
             query=query,
             total=len(order),
             results=hits,
+            related=related,
             facets=self.facets.counts(matched, filters),
             offset=params.offset,
             k=params.k,
@@ -246,26 +294,48 @@ class Searcher:
             ),
             best_similarity=trace.best_similarity,
             by_meaning=by_meaning,
+            match=match,
+            places=notes,
         )
 
     def _rank(
-        self, query: str, mode: Mode, allowed: Mask, trace: SearchTrace | None = None
-    ) -> tuple[Mask, npt.NDArray[np.int64], Scores, dict[int, float]]:
-        """Result set, its order (best first), fused scores and per-passage similarity."""
+        self,
+        query: str,
+        mode: Mode,
+        allowed: Mask,
+        trace: SearchTrace | None = None,
+        named: Named | None = None,
+    ) -> tuple[Mask, Positions, Scores, dict[int, float], Positions, Scores, Mask]:
+        """Result set, its order (best first), fused scores, per-passage similarity, the
+        allowed cases outside the set that have any score, best first (the related ones),
+        each case's best passage cosine (NaN: not a candidate), and the cases the query's
+        words found (the rest were found by meaning)."""
         size = len(self.slugs)
+        trace = trace or SearchTrace()
         lexical: Scores = np.full(size, np.nan)
         semantic: Scores = np.full(size, np.nan)
-        close: Mask = np.zeros(size, dtype=bool)
         similarity: dict[int, float] = {}
         terms = query_terms(query)  # analysed once: the keyword side and its upper bound
+        named = named or read_names(query, self.taxonomy, self.facets, self.terms)
+        coverage = word_coverage(self.terms, named.topic)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical(terms)
         if mode in ("hybrid", "semantic"):
-            semantic, close, similarity = self._semantic(query, allowed, trace, self._floor(query))
-        matched = ~np.isnan(lexical)
-        # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
-        # keyword side there is nothing else to decide membership.
-        matched |= ~np.isnan(semantic) if mode == "semantic" else close
+            semantic, _, similarity = self._semantic(query, allowed, trace)
+        if mode == "semantic":
+            # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
+            # keyword side there is nothing else to decide membership.
+            matched = ~np.isnan(semantic)
+        elif mode == "lexical":
+            matched = coverage >= self.ranking.min_should_match
+        else:
+            z = standing(semantic, trace.spread or (0.0, 1.0))
+            z[~(semantic >= self._floor(query))] = np.nan  # never closer than gibberish is
+            matched, _ = decide(coverage, z, self.rule)
+        if named.only_places and mode != "semantic":
+            # "Zwolle": the cases from there, else from its province
+            matched = named.here.copy() if named.here.any() else named.tagged.copy()
+        cosines = semantic.copy()
         lexical[~allowed] = np.nan  # scale and rank within what the filters allow
         semantic[~allowed] = np.nan
         config = self.ranking
@@ -281,8 +351,15 @@ class Searcher:
                 config.rrf_k,
             )
         members = np.flatnonzero(matched & allowed)
-        order = members[np.lexsort((self.slug_rank[members], -fused[members]))]
-        return matched, order, fused, similarity
+        order = tiered(members, fused, self.slug_rank, named)
+        scored = ~np.isnan(lexical) | ~np.isnan(semantic)
+        others = np.flatnonzero(~matched & allowed & scored)
+        outside = tiered(others, fused, self.slug_rank, named)
+        worded = (coverage >= self.ranking.min_should_match) | named.here
+        if named.only_places:  # "Zwolle": found by its province, not by meaning; and a
+            worded |= named.tagged  # place name has no meaning to be related by
+            outside = outside[:0]
+        return matched, order, fused, similarity, outside, cosines, worded
 
     def _floor(self, query: str) -> float:
         """The cosine a case must clear to be close to this query (a result by meaning).
@@ -333,6 +410,9 @@ class Searcher:
         vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
         config = self.ranking
+        if config.prf_depth:
+            vector = feedback(self.passage_index, vector, config.prf_depth, config.prf_weight)
+        trace.spread = self.calibration.spread(vector)
         scores, ids = self.passage_index.search(vector, config.semantic_candidates)
         if not len(ids):
             empty: Scores = np.full(len(self.slugs), np.nan)
@@ -353,6 +433,8 @@ class Searcher:
         positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
         best: Scores = np.full(len(self.slugs), -np.inf)
         np.maximum.at(best, positions, unique_scores)
+        if config.case_vector:
+            best = with_case_vectors(self.case_index, self.case_ids, vector, best, config)
         allowed_best = best if allowed is None else best[allowed]
         if allowed_best.size and np.isfinite(allowed_best).any():
             trace.saw_similarity(float(allowed_best.max()))
@@ -397,27 +479,12 @@ class Searcher:
         return self._hits(order, similarity, "", {})
 
     def _hits(
-        self, page: list[int], scores: Scores, query: str, similarity: dict[int, float]
+        self,
+        page: list[int],
+        scores: Scores,
+        query: str,
+        similarity: dict[int, float],
+        worded: Mask | None = None,
     ) -> list[SearchHit]:
-        if not page:
-            return []
-        ids = [int(self.case_ids[p]) for p in page]
-        rows = self.page_rows.hits.get(ids)
-        snippets = page_snippets(self.page_rows, ids, query, similarity) if query else {}
-        hits: list[SearchHit] = []
-        for position, case_id in zip(page, ids, strict=True):
-            row = rows[case_id]
-            hits.append(
-                SearchHit(
-                    slug=row.slug,
-                    title=row.title,
-                    summary=row.summary,
-                    score=round(float(scores[position]), 6),
-                    principles=row.principles,
-                    regions=row.regions,
-                    partners=row.partners,
-                    updated=row.updated,
-                    snippet=snippets.get(case_id),
-                )
-            )
-        return hits
+        by_meaning = None if worded is None else ~worded
+        return page_hits(self.page_rows, self.case_ids, page, scores, query, similarity, by_meaning)

@@ -33,6 +33,9 @@ class Segment(BaseModel):
 class Snippet(BaseModel):
     heading: str
     segments: list[Segment]
+    # The case was found by meaning, not by the query's words: the passage shown is the
+    # one closest in meaning, and the page says "gevonden op betekenis".
+    by_meaning: bool = False
 
     @property
     def text(self) -> str:
@@ -76,21 +79,35 @@ def term_overlaps(stems: list[str], terms: set[str]) -> list[float]:
 
 
 def page_snippets(
-    rows: PageRows, case_ids: list[int], query: str, similarity: dict[int, float]
+    rows: PageRows,
+    case_ids: list[int],
+    query: str,
+    similarity: dict[int, float],
+    by_meaning: set[int] | frozenset[int] = frozenset(),
 ) -> dict[int, Snippet]:
     """Per case id, the snippet of its best passage for this query (a page's worth).
 
-    Passages are chosen on their stored terms alone; text and marks are then read for the
-    chosen passages only, and each snippet is made from its stored marks (no analysis).
+    The first passage (the summary, shown above the snippet already) is never chosen when
+    the case has another. A case found by its words shows the passage with most of them
+    (and the closest in meaning among equals); one found by meaning (``by_meaning``) the
+    passage closest in meaning, flagged so the page can say so. Passages are chosen on
+    their stored terms alone; text and marks are then read for the chosen passages only,
+    and each snippet is made from its stored marks (no analysis).
     """
     by_case = rows.terms.get(case_ids)
-    listed = [(case_id, passage) for case_id in case_ids for passage in by_case[case_id]]
+    listed = [
+        (case_id, passage)
+        for case_id in case_ids
+        for passage in (by_case[case_id][1:] or by_case[case_id])
+    ]
     overlaps = term_overlaps([stems for _, (_, stems) in listed], set(query_terms(query)))
     candidates: dict[int, list[tuple[int, float]]] = {}
     for (case_id, (passage_id, _)), overlap in zip(listed, overlaps, strict=True):
         candidates.setdefault(case_id, []).append((passage_id, overlap))
     chosen: dict[int, int] = {}
     for case_id, passages in candidates.items():
+        if case_id in by_meaning:
+            passages = [(passage_id, 0.0) for passage_id, _ in passages]
         best = choose_passage(passages, similarity)
         if best is not None:
             chosen[best] = case_id
@@ -98,15 +115,15 @@ def page_snippets(
         return {}
     words = query_words(query)
     texts = rows.texts.get(list(chosen))
-    return {
-        case_id: _snippet(
-            texts[passage_id].heading,
-            texts[passage_id].text,
-            Marks(texts[passage_id].mark_stems, texts[passage_id].mark_parts),
-            words,
+    snippets: dict[int, Snippet] = {}
+    for passage_id, case_id in chosen.items():
+        passage = texts[passage_id]
+        snippet = _snippet(
+            passage.heading, passage.text, Marks(passage.mark_stems, passage.mark_parts), words
         )
-        for passage_id, case_id in chosen.items()
-    }
+        snippet.by_meaning = case_id in by_meaning
+        snippets[case_id] = snippet
+    return snippets
 
 
 def make_snippet(heading: str, text: str, query: str) -> Snippet:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from kennisbank.content.taxonomy import Taxonomy
-from kennisbank.search.searcher import FILTERS
+from kennisbank.search.models import FILTERS
+from kennisbank.search.places import named_places
 from kennisbank.text.folding import fold_ascii
 
 # (filter name, term id, the term's label and synonyms as padded folded words)
@@ -51,12 +52,28 @@ _LAST = _LastTaxonomy()
 
 
 def named_filters(taxonomy: Taxonomy, query: str) -> dict[str, list[str]]:
-    """Per filter name, the ids whose label or synonym occurs as whole words in ``query``."""
+    """Per filter name, the ids whose label or synonym occurs as whole words in ``query``,
+    and the province of every place it names ("Zwolle" names the region Overijssel)."""
     wanted = _words(query)
     found: dict[str, list[str]] = {}
     if not wanted.strip():
         return found
-    for name, term_id, forms in _LAST.names(taxonomy):
+    names = _LAST.names(taxonomy)
+    for name, term_id, forms in names:
         if any(form in wanted for form in forms):
             found.setdefault(name, []).append(term_id)
+    regions = {term_id for name, term_id, _ in names if name == "region"}
+    for place in named_places(query, province_words(names)):
+        if place.province in regions and place.province not in found.get("region", []):
+            found.setdefault("region", []).append(place.province)
     return found
+
+
+def province_words(names: Names) -> frozenset[str]:
+    """The region labels and synonyms as folded words ("utrecht", "friesland")."""
+    return frozenset(form.strip() for name, _, forms in names if name == "region" for form in forms)
+
+
+def place_words(taxonomy: Taxonomy) -> frozenset[str]:
+    """``province_words`` of a taxonomy (cached with its names)."""
+    return province_words(_LAST.names(taxonomy))

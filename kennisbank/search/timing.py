@@ -21,6 +21,8 @@ class SearchTrace:
     encode_seconds: float = 0.0
     best_similarity: float | None = None
     cache_hit: bool | None = None  # None: no query vector was needed (or no cache)
+    # (mean, deviation) of the query's cosines over the calibration sample of passages
+    spread: tuple[float, float] | None = None
 
     def saw_similarity(self, value: float) -> None:
         """Keep the highest semantic similarity seen among the cases the filters allow."""

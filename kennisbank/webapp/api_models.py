@@ -40,7 +40,15 @@ class SearchResultOut(ApiModel):
 
 class SearchResponse(ApiModel):
     query: str = Field(description="De zoekvraag zoals gezocht (opgeschoond).")
-    total: int = Field(description="Aantal voorbeelden dat aan vraag en filters voldoet.")
+    match: Literal["strong", "weak", "none"] = Field(
+        description="'strong': er zijn voorbeelden die over de vraag gaan; 'weak': geen "
+        "voorbeeld gaat erover, de resultaten zijn de (hoogstens vijf) voorbeelden die qua "
+        "betekenis het dichtst in de buurt komen; 'none': niets komt in de buurt."
+    )
+    total: int = Field(
+        description="Aantal voorbeelden dat over de vraag gaat en aan de filters voldoet "
+        "(bij 'weak': het aantal dichtstbijzijnde)."
+    )
     results: list[SearchResultOut] = Field(description="Beste eerst.")
     facets: dict[str, dict[str, int]] = Field(
         description="Per facet (principle, region, partner): aantal voorbeelden per id, "

@@ -161,6 +161,7 @@ def entry_for(params: SearchParams, result: SearchResult, source: str) -> Search
         total=result.total,
         top_score=None if score is None else round(score, 4),
         top=[hit.slug for hit in result.results[:TOP_SLUGS]],
+        match=result.match,
         page=params.offset // params.k + 1,
         source="api" if source == "api" else "html",
     )

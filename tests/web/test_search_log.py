@@ -18,7 +18,7 @@ from kennisbank.webapp import Settings, create_app
 
 from .helpers import CONTENT, make_client
 
-KEYS = {"ts", "q", "filters", "total", "top_score", "top", "page", "source"}
+KEYS = {"ts", "q", "filters", "total", "top_score", "top", "page", "source", "match"}
 AGENT = "Mozilla/5.0 (zoeklog-test; Identificeerbaar/1.0)"
 COOKIE_VALUE = "geheime-sessie-waarde"
 FORWARDED_IP = "203.0.113.77"

@@ -732,7 +732,7 @@ def test_api_search_has_exactly_the_contract_keys(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     data = response.json()
-    assert set(data) == {"query", "total", "results", "facets", "index"}
+    assert set(data) == {"query", "match", "total", "results", "facets", "index"}
     assert data["query"] == QUERY
     assert data["index"] == client.get("/healthz").json()["index"]
     assert data["results"]
@@ -743,6 +743,17 @@ def test_api_search_has_exactly_the_contract_keys(client: TestClient) -> None:
     scores = [hit["score"] for hit in data["results"]]
     assert scores == sorted(scores, reverse=True)
     assert set(data["facets"]) == {"principle", "region", "partner", "evidence"}
+
+
+def test_api_search_says_how_strong_the_match_is(client: TestClient) -> None:
+    weak = client.get("/api/search", params={"q": "dementie in de wijk"}).json()
+    assert weak["match"] == "weak" and 0 < weak["total"] == len(weak["results"]) <= 5
+    assert client.get("/api/search", params={"q": QUERY}).json()["match"] == "strong"
+    none = client.get("/api/search", params={"q": "xjdxkxwqn"}).json()
+    assert (none["match"], none["total"], none["results"]) == ("none", 0, [])
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SearchResponse"]
+    assert schema["properties"]["match"]["enum"] == ["strong", "weak", "none"]
+    assert "match" in schema["required"]
 
 
 def test_api_search_k_and_offset(client: TestClient) -> None:
@@ -972,7 +983,7 @@ def test_hostile_queries_never_fail(client: TestClient, query: str) -> None:
     assert not main(page).find_all("script")
     api = client.get("/api/search", params={"q": query})
     assert api.status_code == 200
-    assert set(api.json()) == {"query", "total", "results", "facets", "index"}
+    assert set(api.json()) == {"query", "match", "total", "results", "facets", "index"}
 
 
 def test_a_very_long_query_on_the_page_is_cut_not_refused(client: TestClient) -> None:

@@ -82,9 +82,33 @@ def test_a_word_no_case_uses_shows_the_closest_cases_and_says_so(
     page: Page, live_url: str, typed: str
 ) -> None:
     page.goto(f"{live_url}/zoeken?q={typed}")
-    expect(page.locator("p.by-meaning")).to_contain_text("qua betekenis het dichtst")
-    expect(page.locator("h1")).to_contain_text("verwant")
+    expect(page.locator("h1")).to_have_text(f"Geen voorbeeld gaat over ‘{typed}’")
+    notice = page.locator("p.by-meaning")
+    expect(notice).to_contain_text("Dit komt het dichtst in de buurt")
     assert 1 <= len(result_slugs(page)) <= 5
+    labels = page.locator("ol.result-list .snippet-label").all_inner_texts()
+    assert labels and all(label.startswith("Gevonden op betekenis") for label in labels)
+    # the notice comes before the results it introduces
+    assert notice.evaluate(
+        "n => !!(n.compareDocumentPosition(document.querySelector('.result-list')) & 4)"
+    )
+
+
+def test_a_strong_search_counts_only_the_cases_about_it(page: Page, live_url: str) -> None:
+    """The count is the set about the query, not the whole collection; cases outside it
+    are offered below under their own heading and not counted."""
+    page.goto(f"{live_url}/zoeken?q=huiselijk+geweld")
+    shown = result_slugs(page)
+    expect(page.locator("h1")).to_have_text(
+        f"{len(shown)} {'voorbeeld' if len(shown) == 1 else 'voorbeelden'} voor ‘huiselijk geweld’"
+    )
+    assert 1 <= len(shown) < 5
+    expect(page.locator("p.by-meaning")).to_have_count(0)
+    related = page.locator(".related-results")
+    expect(related.get_by_role("heading", name="Verwante voorbeelden")).to_have_count(1)
+    expect(related).to_contain_text("tellen niet mee in het aantal")
+    ids = related.locator("li").evaluate_all("items => items.map(item => item.id)")
+    assert not set(shown) & {item.removeprefix("v-") for item in ids}
 
 
 def test_gibberish_still_finds_nothing(page: Page, live_url: str) -> None:
@@ -92,3 +116,16 @@ def test_gibberish_still_finds_nothing(page: Page, live_url: str) -> None:
     expect(page.locator("h1")).to_contain_text("0 voorbeelden")
     expect(page.locator("p.by-meaning")).to_have_count(0)
     expect(page.locator(".suggested-filters")).to_have_count(0)
+
+
+def test_a_municipality_without_a_case_says_so_and_offers_its_province(
+    page: Page, live_url: str
+) -> None:
+    assert not any("Zwolle" in path.read_text("utf-8") for path in (CONTENT / "cases").glob("*.md"))
+    page.goto(f"{live_url}/zoeken?q=Zwolle")
+    expect(page.locator("p.place-note")).to_have_text(
+        "Geen voorbeeld uit Zwolle; wel uit Overijssel:"
+    )
+    expect(page.locator(".suggested-filters a.chip", has_text="Regio: Overijssel")).to_have_count(1)
+    assert set(result_slugs(page)) == tagged("overijssel")
+    expect(page.locator("p.by-meaning")).to_have_count(0)
