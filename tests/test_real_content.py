@@ -179,13 +179,13 @@ def test_the_judged_queries_over_the_real_content_name_real_cases(tree: ContentT
 
 
 # Hybrid nDCG@10, recall@10, paraphrase nDCG@10 over bench/queries/content.jsonl with the
-# default embedder (e5): measured 0.817, 0.968, 0.630 (docs/search-quality.md). Lower than
-# the 0.940 / 0.904 before issue 18 because the paraphrases were rewritten to share no word
-# with their cases (bench/check_paraphrases.py) and 15 more were added: the old code scores
-# the new set 0.815 / 0.630. Set recall and precision: measured 0.815 and 0.667 (before the
-# set rule 0.989 and 0.293, median set 19 of 22 cases); every uncovered need weak or none.
-REAL_FLOORS = (0.80, 0.95, 0.61)
-REAL_SET_FLOORS = (0.79, 0.64)
+# default embedder (e5), measured on the 103 real cases: 0.725, 0.762, 0.415. The
+# paraphrases are honest (bench/check_paraphrases.py: no word, stem or compound part shared
+# with their cases); the code before issue 18 scores the same set 0.732 overall and 0.433 on
+# paraphrases. Set recall and precision: 0.626 and 0.473 (median set 5 of 103 cases); every
+# uncovered need comes back weak or none.
+REAL_FLOORS = (0.70, 0.74, 0.39)
+REAL_SET_FLOORS = (0.60, 0.45)
 
 
 def test_search_quality_on_the_real_content_keeps_its_floor(real: Searcher) -> None:
