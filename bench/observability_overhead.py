@@ -63,8 +63,8 @@ def micro(repeats: int = 20_000) -> None:
     import timeit
 
     from kennisbank.search.searcher import SearchHit, SearchParams, SearchResult
-    from kennisbank.webapp.metrics import Metrics
-    from kennisbank.webapp.search_log import SearchLog
+    from kennisbank.webapp.operations.metrics import Metrics
+    from kennisbank.webapp.operations.search_log import SearchLog
 
     hits = [
         SearchHit(

@@ -4,7 +4,7 @@
 
 Opens the index once (steady state after a few searches), then swaps in a freshly opened
 searcher `--swaps` times, the way the web app's holder does: the new one answers a few
-searches, the old one is dropped, and the heap is trimmed as `kennisbank.webapp.memory`
+searches, the old one is dropped, and the heap is trimmed as `kennisbank.webapp.operations.memory`
 does once nothing uses the old version. RSS is printed after every swap, with and
 without the trim, so a leak (growing with every swap) and glibc keeping freed pages
 (a plateau, given back by the trim) can be told apart.
@@ -21,7 +21,7 @@ from pathlib import Path
 from procfs import status_kb
 
 from kennisbank.search.searcher import Searcher, SearchParams
-from kennisbank.webapp.memory import trim
+from kennisbank.webapp.operations.memory import trim
 
 QUERIES = ("schulden", "jonge gezinnen met geldzorgen", "hoe krijg je bewoners mee")
 

@@ -319,7 +319,7 @@ def serve(
             proxy_headers=True,
             # bounds for slow and huge clients (KENNISBANK_HEADER_TIMEOUT and friends), named
             # as a string like the app: the CLI does not import the web app
-            http="kennisbank.webapp.server:BoundedHttpToolsProtocol",
+            http="kennisbank.webapp.operations.server:BoundedHttpToolsProtocol",
         )
     finally:
         if metrics_dir is not None:

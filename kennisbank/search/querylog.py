@@ -1,6 +1,6 @@
 """The search log's line format, and reading it back: one JSON object per search.
 
-The web app writes the lines (``kennisbank.webapp.search_log``); ``kennisbank insights``
+The web app writes the lines (``kennisbank.webapp.operations.search_log``); ``kennisbank insights``
 reads them. A line records what was asked and what came back, never who asked: no IP
 address, cookie, user agent or session. Reading is forgiving: a line that is not a valid
 entry (a half-written line after a full disk, a hand edit) is counted and skipped.

@@ -16,13 +16,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kennisbank import __version__
 from kennisbank.indexing.manifest import IndexUnavailable
-from kennisbank.webapp import api_docs, routes_api, routes_pages, routes_selection
-from kennisbank.webapp.headers import HeadersMiddleware
+from kennisbank.webapp.api import docs as api_docs
+from kennisbank.webapp.api import routes as routes_api
 from kennisbank.webapp.messages import http_detail, validation_message
-from kennisbank.webapp.metrics import Metrics, install_metrics
-from kennisbank.webapp.search_log import SearchLog
-from kennisbank.webapp.security import add_security_headers, slash_redirect
-from kennisbank.webapp.server import raise_file_limit
+from kennisbank.webapp.operations.headers import HeadersMiddleware
+from kennisbank.webapp.operations.metrics import Metrics, install_metrics
+from kennisbank.webapp.operations.search_log import SearchLog
+from kennisbank.webapp.operations.security import add_security_headers, slash_redirect
+from kennisbank.webapp.operations.server import raise_file_limit
+from kennisbank.webapp.pages import routes as routes_pages
+from kennisbank.webapp.selection import routes as routes_selection
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.state import IndexHolder, query_cache_for
 from kennisbank.webapp.templating import make_templates, render, web_root
@@ -70,8 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_metrics(app, metrics)
     app.add_middleware(HeadersMiddleware, settings=settings, index_header=INDEX_HEADER)
     if settings.watch:
-        from kennisbank.webapp import preview
-        from kennisbank.webapp.watch import start_watcher
+        from kennisbank.webapp.operations import preview
+        from kennisbank.webapp.operations.watch import start_watcher
 
         app.include_router(preview.router)
         start_watcher(app, settings)

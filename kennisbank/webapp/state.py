@@ -28,7 +28,7 @@ from kennisbank.indexing.layout import MANIFEST_FILE
 from kennisbank.indexing.manifest import IndexUnavailable, read_manifest
 from kennisbank.search.query_cache import DEFAULT_SIZE, QUERY_VECTORS, QueryVectorCache
 from kennisbank.search.searcher import Searcher
-from kennisbank.webapp.memory import release_when_collected
+from kennisbank.webapp.operations.memory import release_when_collected
 
 log = logging.getLogger("kennisbank")
 NOT_CHECKED = (-1, -1)  # differs from every manifest stamp, and from None (no manifest)

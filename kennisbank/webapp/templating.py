@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kennisbank.webapp.params import back_link
+from kennisbank.webapp.pages.params import back_link
 from kennisbank.webapp.settings import Settings
 
 
@@ -46,7 +46,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["nl_date"] = nl_date
     env.globals["back_link"] = back_link
     env.globals["watch"] = settings.watch
-    from kennisbank.webapp.contexts import HTML_PARAMS, SORT_PARAMS
+    from kennisbank.webapp.pages.contexts import HTML_PARAMS, SORT_PARAMS
 
     env.globals["html_params"] = HTML_PARAMS
     env.globals["sort_params"] = SORT_PARAMS
@@ -84,10 +84,10 @@ def render(
     request: Request, template: str, context: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
     """Render a page with what the layout needs on every page (selection, build problems)."""
-    from kennisbank.webapp.flash import COOKIE, read_notice
-    from kennisbank.webapp.selection import read_selection
-    from kennisbank.webapp.selection_edit import is_shared, own_selection
-    from kennisbank.webapp.transport import serves_https
+    from kennisbank.webapp.operations.transport import serves_https
+    from kennisbank.webapp.selection.cookie import read_selection
+    from kennisbank.webapp.selection.edit import is_shared, own_selection
+    from kennisbank.webapp.selection.notices import COOKIE, read_notice
 
     holder = request.app.state.holder
     notice = read_notice(request)
@@ -116,6 +116,6 @@ def _preview(request: Request) -> dict[str, Any]:
     """The stamp the editors' preview script compares (``serve --watch`` only)."""
     if not request.app.state.templates.env.globals.get("watch"):
         return {}
-    from kennisbank.webapp.preview import preview_stamp
+    from kennisbank.webapp.operations.preview import preview_stamp
 
     return {"preview_stamp": preview_stamp(request.app.state.holder)}

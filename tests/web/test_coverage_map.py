@@ -8,7 +8,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from kennisbank.webapp.coverage_map import SHADES, TILE_GRID, legend, shade
+from kennisbank.webapp.pages.coverage_map import SHADES, TILE_GRID, legend, shade
 
 from .helpers import CONTENT, TAXONOMY, front_matter, soup
 

@@ -131,7 +131,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from kennisbank.search.searcher import SearchParams, SearchResult
-from kennisbank.webapp.search_log import SearchLog
+from kennisbank.webapp.operations.search_log import SearchLog
 
 log = SearchLog(Path(sys.argv[1]))
 worker = sys.argv[2]

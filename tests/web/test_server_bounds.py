@@ -21,7 +21,7 @@ import httpx
 import pytest
 from conftest import REPO_ROOT
 
-from kennisbank.webapp.security import SECURITY_HEADERS
+from kennisbank.webapp.operations.security import SECURITY_HEADERS
 
 from .helpers import CONTENT
 

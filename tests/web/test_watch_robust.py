@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from kennisbank.indexing.builder import build_index
 from kennisbank.webapp import Settings, create_app
-from kennisbank.webapp.watch import rebuild
+from kennisbank.webapp.operations.watch import rebuild
 
 from .helpers import make_client, soup
 

@@ -167,7 +167,7 @@ def test_a_workbook_cell_is_text_even_when_it_looks_like_a_formula() -> None:
 
     import openpyxl
 
-    from kennisbank.webapp.spreadsheet import csv_text, xlsx_bytes
+    from kennisbank.webapp.exports.spreadsheet import csv_text, xlsx_bytes
 
     rows = [["kop"], ['=HYPERLINK("https://evil.example")'], ["-2+3"]]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(rows, "Blad"))).active

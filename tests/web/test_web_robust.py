@@ -84,7 +84,7 @@ FULL_DISK_WRITER = """
 import resource, signal, sys
 from pathlib import Path
 from kennisbank.search.searcher import SearchParams, SearchResult
-from kennisbank.webapp.search_log import SearchLog
+from kennisbank.webapp.operations.search_log import SearchLog
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 limit = int(sys.argv[2])

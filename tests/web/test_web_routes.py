@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from kennisbank.content.loading import load_content
 from kennisbank.webapp import Settings, create_app
-from kennisbank.webapp.watch import rebuild
+from kennisbank.webapp.operations.watch import rebuild
 
 from .helpers import (
     BASE_URL,

@@ -26,8 +26,8 @@ from fastapi.testclient import TestClient
 
 from kennisbank.indexing.builder import build_index
 from kennisbank.webapp import Settings, create_app
-from kennisbank.webapp.qr import qr_svg
-from kennisbank.webapp.selection import MAX_ITEMS
+from kennisbank.webapp.pages.qr import qr_svg
+from kennisbank.webapp.selection.cookie import MAX_ITEMS
 
 from .helpers import (
     CONTENT,
@@ -67,7 +67,7 @@ def median_seconds(request: Callable[[], httpx.Response], runs: int = 5) -> floa
 
 
 def test_the_selection_parser_keeps_order_drops_repeats_and_stops_at_the_limit() -> None:
-    from kennisbank.webapp.selection import parse_selection
+    from kennisbank.webapp.selection.cookie import parse_selection
 
     assert parse_selection([f"b,a,,b,<x>,{CASE}, a "]) == ["b", "a", CASE]
     many = [f"s{i}" for i in range(500)]
@@ -207,7 +207,7 @@ def test_every_csv_export_defuses_formulas(attack_app: FastAPI) -> None:
 
 
 def test_the_csv_writer_defuses_every_formula_start() -> None:
-    from kennisbank.webapp.csv_export import csv_cell
+    from kennisbank.webapp.exports.csv_export import csv_cell
 
     for note in FORMULA_NOTES:
         assert csv_cell(note) == "'" + note
@@ -465,7 +465,7 @@ def test_the_back_field_never_leaves_the_site(client: TestClient, target: str) -
 def test_build_errors_on_public_pages_name_paths_inside_the_content_folder(
     private_app: Any,
 ) -> None:
-    from kennisbank.webapp.watch import rebuild
+    from kennisbank.webapp.operations.watch import rebuild
 
     app, settings, _ = private_app
     path = settings.content / "cases" / f"{CASE}.md"

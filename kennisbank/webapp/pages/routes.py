@@ -15,18 +15,19 @@ from fastapi.responses import (
 
 from kennisbank.search.catalog import list_cases, list_collections
 from kennisbank.search.searcher import FILTERS, SearchParams, clean_query
-from kennisbank.webapp import exports, params
-from kennisbank.webapp.contexts import search_page, search_url
-from kennisbank.webapp.coverage_map import coverage_map
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
-from kennisbank.webapp.handout import handout_response
-from kennisbank.webapp.navigation import breadcrumb, unknown_filters
-from kennisbank.webapp.observe import record_search
-from kennisbank.webapp.pages import (
+from kennisbank.webapp.exports import collections as exports
+from kennisbank.webapp.operations.observe import record_search
+from kennisbank.webapp.pages import params
+from kennisbank.webapp.pages.builders import (
     case_page,
     collection_page,
     overview,
 )
+from kennisbank.webapp.pages.contexts import search_page, search_url
+from kennisbank.webapp.pages.coverage_map import coverage_map
+from kennisbank.webapp.pages.handout import handout_response
+from kennisbank.webapp.pages.navigation import breadcrumb, unknown_filters
 from kennisbank.webapp.templating import render, web_root
 
 router = APIRouter(include_in_schema=False)

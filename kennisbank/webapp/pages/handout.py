@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from kennisbank.content.sections import split_sections
 from kennisbank.search.catalog import CaseRecord
-from kennisbank.webapp.contexts import CollectionPage
-from kennisbank.webapp.qr import qr_svg
+from kennisbank.webapp.pages.contexts import CollectionPage
+from kennisbank.webapp.pages.qr import qr_svg
 from kennisbank.webapp.rendering import render_markdown
 from kennisbank.webapp.settings import Settings
 from kennisbank.webapp.templating import render

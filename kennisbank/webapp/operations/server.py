@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from kennisbank.webapp.security import SECURITY_HEADERS
+from kennisbank.webapp.operations.security import SECURITY_HEADERS
 from kennisbank.webapp.settings import Settings
 
 if TYPE_CHECKING:

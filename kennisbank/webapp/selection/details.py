@@ -19,8 +19,8 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from kennisbank.content.slugs import is_valid_slug
-from kennisbank.webapp.collection_download import LIMITS, MAX_INTRO, MAX_NOTE, NOTE_PREFIX
-from kennisbank.webapp.selection import MAX_ITEMS
+from kennisbank.webapp.exports.collection_download import LIMITS, MAX_INTRO, MAX_NOTE, NOTE_PREFIX
+from kennisbank.webapp.selection.cookie import MAX_ITEMS
 
 COOKIE = "selectie-gegevens"
 # One cookie of name and value stays below the 4,096 bytes every browser keeps.

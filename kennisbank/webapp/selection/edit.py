@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from kennisbank.content.slugs import is_valid_slug
-from kennisbank.webapp.selection import COOKIE, MAX_ITEMS
+from kennisbank.webapp.selection.cookie import COOKIE, MAX_ITEMS
 
 
 def is_shared(request: Request) -> bool:

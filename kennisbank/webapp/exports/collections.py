@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import Response
 
-from kennisbank.webapp import spreadsheet
-from kennisbank.webapp.case_records import case_json
-from kennisbank.webapp.contexts import CollectionPage
+from kennisbank.webapp.exports import spreadsheet
+from kennisbank.webapp.exports.case_records import case_json
+from kennisbank.webapp.pages.contexts import CollectionPage
 from kennisbank.webapp.settings import Settings
 
 COLLECTION_CSV_HEADER = ("positie", "slug", "titel", "notitie", "samenvatting", "url")

@@ -12,8 +12,7 @@ from pydantic import BaseModel
 from kennisbank.search.catalog import count_cases, list_cases, list_collections
 from kennisbank.search.models import Sort
 from kennisbank.search.searcher import FILTERS, MAX_QUERY_CHARS, Searcher, SearchParams
-from kennisbank.webapp import spreadsheet
-from kennisbank.webapp.api_models import (
+from kennisbank.webapp.api.models import (
     CaseDetail,
     CasesExport,
     CasesPage,
@@ -22,12 +21,13 @@ from kennisbank.webapp.api_models import (
     Health,
     SearchResponse,
 )
-from kennisbank.webapp.case_records import case_json
-from kennisbank.webapp.contexts import search_api_json, taxonomy_labels
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
-from kennisbank.webapp.exports import collection_json
-from kennisbank.webapp.observe import record_search
-from kennisbank.webapp.pages import case_page, collection_page
+from kennisbank.webapp.exports import spreadsheet
+from kennisbank.webapp.exports.case_records import case_json
+from kennisbank.webapp.exports.collections import collection_json
+from kennisbank.webapp.operations.observe import record_search
+from kennisbank.webapp.pages.builders import case_page, collection_page
+from kennisbank.webapp.pages.contexts import search_api_json, taxonomy_labels
 from kennisbank.webapp.settings import Settings
 
 

@@ -9,26 +9,31 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from kennisbank.content.slugs import is_valid_slug
 from kennisbank.search.catalog import list_collections
-from kennisbank.webapp import exports, params
-from kennisbank.webapp.collection_download import MAX_INTRO, collection_download, download_name
-from kennisbank.webapp.contexts import CollectionPage
 from kennisbank.webapp.deps import SearcherDep, SettingsDep
-from kennisbank.webapp.flash import set_notice
-from kennisbank.webapp.handout import handout_response
-from kennisbank.webapp.pages import selection_page
-from kennisbank.webapp.selection import COOKIE, change_selection, read_selection
-from kennisbank.webapp.selection_details import (
+from kennisbank.webapp.exports import collections as exports
+from kennisbank.webapp.exports.collection_download import (
+    MAX_INTRO,
+    collection_download,
+    download_name,
+)
+from kennisbank.webapp.operations.transport import serves_https
+from kennisbank.webapp.pages import params
+from kennisbank.webapp.pages.builders import selection_page
+from kennisbank.webapp.pages.contexts import CollectionPage
+from kennisbank.webapp.pages.handout import handout_response
+from kennisbank.webapp.selection.cookie import COOKIE, change_selection, read_selection
+from kennisbank.webapp.selection.details import (
     COOKIE as DETAILS_COOKIE,
 )
-from kennisbank.webapp.selection_details import (
+from kennisbank.webapp.selection.details import (
     SelectionDetails,
     details_from_form,
     encode_details,
     read_details,
 )
-from kennisbank.webapp.selection_edit import is_shared, own_selection, restore
+from kennisbank.webapp.selection.edit import is_shared, own_selection, restore
+from kennisbank.webapp.selection.notices import set_notice
 from kennisbank.webapp.templating import render
-from kennisbank.webapp.transport import serves_https
 
 router = APIRouter(include_in_schema=False)
 KEEP = 180 * 24 * 3600  # how long the browser keeps the selection and its details

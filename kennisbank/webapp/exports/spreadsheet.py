@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kennisbank.search.catalog import CaseRecord
-from kennisbank.webapp import csv_export
-from kennisbank.webapp.case_records import case_json
-from kennisbank.webapp.contexts import CollectionPage
+from kennisbank.webapp.exports import csv_export
+from kennisbank.webapp.exports.case_records import case_json
+from kennisbank.webapp.pages.contexts import CollectionPage
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Case fields in export order; a facet field is followed by its labels.

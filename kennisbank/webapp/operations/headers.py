@@ -13,8 +13,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kennisbank.webapp import api_docs
-from kennisbank.webapp.security import (
+from kennisbank.webapp.api import docs as api_docs
+from kennisbank.webapp.operations.security import (
     apply_cache_rules,
     limit_body,
     refuse,

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from kennisbank.webapp.contexts import FACET_TITLES, HTML_PARAMS
+from kennisbank.webapp.pages.contexts import FACET_TITLES, HTML_PARAMS
 
 
 def breadcrumb(request: Request, collection_titles: dict[str, str]) -> tuple[str, str]:

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from kennisbank.search.searcher import Searcher, SearchParams
-from kennisbank.webapp.contexts import search_url
+from kennisbank.webapp.pages.contexts import search_url
 
 # region id -> (row, column) on a 5 x 3 grid, north at the top.
 TILE_GRID: dict[str, tuple[int, int]] = {

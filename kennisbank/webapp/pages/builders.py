@@ -14,9 +14,9 @@ from kennisbank.search.catalog import (
     get_collection,
 )
 from kennisbank.search.searcher import FILTERS, Searcher
-from kennisbank.webapp.contexts import CasePage, CollectionPage, taxonomy_labels
+from kennisbank.webapp.pages.contexts import CasePage, CollectionPage, taxonomy_labels
 from kennisbank.webapp.rendering import render_markdown
-from kennisbank.webapp.selection_details import SelectionDetails
+from kennisbank.webapp.selection.details import SelectionDetails
 from kennisbank.webapp.settings import Settings
 
 RELATED = 4

@@ -1,0 +1,1 @@
+"""The JSON API: routes, closed response models and the offline API docs."""

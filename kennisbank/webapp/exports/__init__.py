@@ -1,0 +1,1 @@
+"""Downloads: collection and case exports as Markdown, CSV, Excel and JSON."""

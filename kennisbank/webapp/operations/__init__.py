@@ -1,0 +1,1 @@
+"""Running the site: security, headers, metrics, the search log, --watch."""

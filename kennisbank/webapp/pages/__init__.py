@@ -1,0 +1,1 @@
+"""The HTML pages: routes, their typed contexts, navigation, parameters, handouts."""

@@ -1,0 +1,1 @@
+"""The visitor's own selection: its cookie, edits, undo, details and routes."""
