@@ -80,11 +80,13 @@ class TermIndex:
         common words match."""
         return sum(self.idf(term) * (K1 + 1) for term in dict.fromkeys(terms))
 
-    def scores(self, terms: list[str]) -> Floats:
-        """BM25F per case position (NaN where no term matches)."""
+    def scores(self, terms: list[str], weights: dict[str, float] | None = None) -> Floats:
+        """BM25F per case position (NaN where no term matches); ``weights`` scales the
+        contribution of some terms (the thesaurus's expansions), 1 for the rest."""
         total: Floats = np.zeros(self.size)
         matched = np.zeros(self.size, dtype=bool)
         norm = K1 * (1 - B + B * self.lengths / self.average_length)
+        weights = weights or {}
         for term in dict.fromkeys(terms):
             documents = self.frequency(term)
             if not documents:
@@ -93,7 +95,7 @@ class TermIndex:
             span = slice(self.starts[term_id], self.starts[term_id + 1])
             cases = self.postings_case[span]
             tf = self.postings_weight[span].astype(np.float64)
-            idf = self._idf(documents)
+            idf = self._idf(documents) * weights.get(term, 1.0)
             total[cases] += idf * tf * (K1 + 1) / (tf + norm[cases])
             matched[cases] = True
         total[~matched] = np.nan

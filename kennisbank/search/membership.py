@@ -26,6 +26,7 @@ close: gibberish). Thresholds and the measurements behind them: docs/search-qual
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,13 +53,18 @@ class Concept:
 
 def concepts(query: str) -> list[Concept]:
     """The query's informative words, each once, in order."""
+    return [concept for concept, _ in concepts_with_words(query)]
+
+
+def concepts_with_words(query: str) -> list[tuple[Concept, str]]:
+    """The query's concepts with the folded word each stands for."""
     seen: dict[str, Concept] = {}
     for word in WORD_RE.findall(normalize(query)):
         if len(word) < 2 or word in STOP_WORDS or word in OPERATORS or word in seen:
             continue
         forms = tuple(dict.fromkeys((word, stem(word), *voicing(stem(word)))))
         seen[word] = Concept(forms, tuple(stem(part) for part in compound_parts(word)))
-    return list(seen.values())
+    return [(concept, word) for word, concept in seen.items()]
 
 
 # Dutch spells a stem's last consonant voiced before a vowel ("dakloos", "daklozen"; "brief",
@@ -74,18 +80,35 @@ def voicing(word_stem: str) -> tuple[str, ...]:
     return (word_stem[:-1] + VOICING[last],)
 
 
-def word_coverage(terms: TermIndex, query: str) -> Scores:
-    """Per case position, the idf-weighted share of the query's concepts it covers (0-1)."""
+def word_coverage(
+    terms: TermIndex,
+    query: str,
+    synonyms: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
+    synonym_credit: float = 0.0,
+) -> Scores:
+    """Per case position, the idf-weighted share of the query's concepts it covers (0-1).
+
+    ``synonyms`` (thesaurus.Thesaurus.expand) gives per query word the phrases it also
+    stands for; a case with all stems of one covers the word for ``synonym_credit`` of its
+    weight. The weight stays the word's own idf: "zwervers", a word no case uses, weighs
+    the most, so a case about daklozen covers most of the query.
+    """
     coverage: Scores = np.zeros(terms.size)
     total = 0.0
-    for concept in concepts(query):
+    synonyms = synonyms or {}
+    for concept, word in concepts_with_words(query):
         direct = _cases_with_any(terms, concept.forms)
         weight = _idf(terms.size, int(np.count_nonzero(direct)))
         total += weight
+        credit: Scores = np.zeros(terms.size)
         if concept.parts:
-            inside = _cases_with_all(terms, concept.parts) & ~direct
-            coverage[inside] += PART_CREDIT * weight
-        coverage[direct] += weight
+            credit[_cases_with_all(terms, concept.parts)] = PART_CREDIT
+        if synonym_credit:
+            for phrase in synonyms.get(word, ()):
+                inside = _cases_with_all(terms, phrase)
+                credit[inside] = np.maximum(credit[inside], synonym_credit)
+        credit[direct] = 1.0
+        coverage += credit * weight
     return coverage / total if total else coverage
 
 

@@ -67,6 +67,13 @@ class RankingConfig(BaseModel):
     # A case's semantic score: its best passage, blended with this weight of the cosine of
     # its mean vector (0: off; measured, see docs/search-quality.md).
     case_vector: float = Field(default=0.0, ge=0, le=5)
+    # The thesaurus (search.thesaurus): an expansion of a query word counts on the keyword
+    # side at ``synonym_weight`` of its idf, and covers the word in the set rule for
+    # ``synonym_credit`` of its weight (0: off; measured, see docs/search-quality.md).
+    synonym_weight: float = Field(default=0.8, ge=0, le=1)
+    synonym_credit: float = Field(default=1.0, ge=0, le=1)
+    # ... and up to this many expansions are added to the text the embedder reads.
+    synonym_text: int = Field(default=4, ge=0, le=32)
     # Cases outside the set shown below it as related ("Verwant"), when the set ends on
     # the page, up to the page size; never counted in the total.
     related: bool = True

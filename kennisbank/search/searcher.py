@@ -78,6 +78,7 @@ from kennisbank.search.ranking import (
     ranking_for,
 )
 from kennisbank.search.sorting import SortOrders
+from kennisbank.search.thesaurus import embedding_text, expansion_terms, thesaurus
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.search.tried import feedback, with_case_vectors
 from kennisbank.text.analysis import known_word, query_terms, tokens
@@ -317,11 +318,15 @@ class Searcher:
         similarity: dict[int, float] = {}
         terms = query_terms(query)  # analysed once: the keyword side and its upper bound
         named = named or read_names(query, self.taxonomy, self.facets, self.terms)
-        coverage = word_coverage(self.terms, named.topic)
+        config = self.ranking
+        expands = config.synonym_weight or config.synonym_credit or config.synonym_text
+        synonyms = thesaurus().expand(query) if expands else {}
+        coverage = word_coverage(self.terms, named.topic, synonyms, config.synonym_credit)
         if mode in ("hybrid", "lexical"):
-            lexical = self._lexical(terms)
+            lexical = self._lexical(terms, expansion_terms(synonyms))
         if mode in ("hybrid", "semantic"):
-            semantic, _, similarity = self._semantic(query, allowed, trace)
+            text = embedding_text(query, synonyms, config.synonym_text)
+            semantic, _, similarity = self._semantic(text, allowed, trace)
         if mode == "semantic":
             # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
             # keyword side there is nothing else to decide membership.
@@ -338,7 +343,6 @@ class Searcher:
         cosines = semantic.copy()
         lexical[~allowed] = np.nan  # scale and rank within what the filters allow
         semantic[~allowed] = np.nan
-        config = self.ranking
         if config.fusion == "convex":
             top = 0.0
             if config.lexical_coverage:
@@ -379,13 +383,16 @@ class Searcher:
             return absolute_closeness(config)
         return closeness_cutoff(config)
 
-    def _lexical(self, query_terms: list[str]) -> Scores:
-        """Keyword scores per case position (NaN: no informative query term matches)."""
-        terms = informative_terms(
-            query_terms, self.terms.frequency, len(self.slugs), self.ranking.max_term_share
-        )
+    def _lexical(self, query_terms: list[str], expansions: list[str] | None = None) -> Scores:
+        """Keyword scores per case position (NaN: no informative query term matches);
+        the thesaurus's ``expansions`` count at ``synonym_weight`` (BM25F only)."""
+        share = self.ranking.max_term_share
+        terms = informative_terms(query_terms, self.terms.frequency, len(self.slugs), share)
         if self.ranking.lexical_engine == "bm25f":
-            return self.terms.scores(terms)
+            extra = [term for term in expansions or () if term not in terms]
+            extra = informative_terms(extra, self.terms.frequency, len(self.slugs), share)
+            weights = dict.fromkeys(extra, self.ranking.synonym_weight)
+            return self.terms.scores(terms + extra, weights)
         scores: Scores = np.full(len(self.slugs), np.nan)
         case_ids, values = fts5_scores(self.conn, terms, self.ranking.field_weights)
         scores[np.searchsorted(self.case_ids, case_ids)] = values

@@ -1,0 +1,148 @@
+"""Query expansion with the domain thesaurus: the words people use for what the cases call
+otherwise ("zwervers" for daklozen, "de dokter" for de huisarts, "geldzorgen" for schulden).
+
+Embeddings alone did not bridge that gap: on honest paraphrases (no word shared with the
+case) e5-small ranks the right case 6th-15th, and the set rule then finds no case *about*
+the query. A thesaurus is what search engines use for it (Solr's and Elasticsearch's
+synonym filters; the format of ``data/thesaurus.txt`` is theirs). Expansions count on the
+keyword side at a reduced weight and, in the set rule, cover the query word they expand;
+the measurements are in docs/search-quality.md.
+
+Matching is on stems, in word order, with stop words kept inside phrases ("op straat
+slapen" is not "straat"), so an entry finds every inflection of its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kennisbank.text.analysis import STOP_WORDS, WORD_RE, normalize, stem
+
+THESAURUS_FILE = Path(__file__).parent / "data" / "thesaurus.txt"
+
+Phrase = tuple[str, ...]  # the stems of a phrase's words, stop words included
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Phrases that, found in a query, also stand for ``targets`` (informative stems)."""
+
+    sources: tuple[Phrase, ...]
+    targets: tuple[Phrase, ...]
+    texts: tuple[str, ...]  # the targets as written
+
+
+def phrase(text: str) -> Phrase:
+    """The stems of all words of a text, stop words included: what a query must contain."""
+    return tuple(stem(word) for word in WORD_RE.findall(normalize(text)))
+
+
+def informative(text: str) -> Phrase:
+    """The stems of a text's informative words: what a case must contain to cover it."""
+    return tuple(
+        stem(word)
+        for word in WORD_RE.findall(normalize(text))
+        if len(word) >= 2 and word not in STOP_WORDS
+    )
+
+
+def parse(lines: Iterable[str]) -> list[Rule]:
+    """Rules from thesaurus lines: ``a, b, c`` (equivalent) or ``a, b => c, d`` (one way).
+
+    Raises ValueError naming the line for an entry that has no words.
+    """
+    rules: list[Rule] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        left, arrow, right = line.partition("=>")
+        pieces = (left + "," + right).split(",") if arrow else left.split(",")
+        sources = [phrase(part) for part in left.split(",")]
+        # A phrase with stop words ("op straat slapen", "uit elkaar") is a source only: as a
+        # target its remaining words ("straat") would mean something else.
+        texts = [
+            part.strip()
+            for part in (right.split(",") if arrow else pieces)
+            if len(informative(part)) == len(phrase(part))
+        ]
+        targets = [informative(text) for text in texts]
+        if not all(phrase(piece) for piece in pieces):
+            raise ValueError(f"thesaurus line {number}: an entry without words: {raw.strip()}")
+        rules.append(Rule(tuple(sources), tuple(targets), tuple(texts)))
+    return rules
+
+
+class Thesaurus:
+    """Rules indexed by the first stem of each source phrase."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._by_first: dict[str, list[tuple[Phrase, tuple[Phrase, ...]]]] = {}
+        self.texts: dict[Phrase, str] = {}  # a target's words as written in the thesaurus
+        for rule in rules:
+            self.texts.update(
+                (target, text) for target, text in zip(rule.targets, rule.texts, strict=True)
+            )
+            for source in rule.sources:
+                self._by_first.setdefault(source[0], []).append((source, rule.targets))
+
+    def expand(self, query: str) -> dict[str, tuple[Phrase, ...]]:
+        """Per query word (folded, as ``membership.concepts`` keys it), the phrases it also
+        stands for: the informative stems of each, without phrases the query already has."""
+        words = WORD_RE.findall(normalize(query))
+        stems = [stem(word) for word in words]
+        present = set(stems)
+        found: dict[str, dict[Phrase, None]] = {}
+        for start, first in enumerate(stems):
+            for source, targets in self._by_first.get(first, ()):
+                end = start + len(source)
+                if tuple(stems[start:end]) != source:
+                    continue
+                for target in targets:
+                    if set(target) <= present:  # the query has it already (or is it)
+                        continue
+                    for word in words[start:end]:
+                        if len(word) >= 2 and word not in STOP_WORDS:
+                            found.setdefault(word, {})[target] = None
+        return {word: tuple(phrases) for word, phrases in found.items()}
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> Thesaurus:
+    """The bundled thesaurus, parsed once per process."""
+    return Thesaurus(parse(THESAURUS_FILE.read_text(encoding="utf-8").splitlines()))
+
+
+def expansion_terms(expansions: dict[str, tuple[Phrase, ...]]) -> list[str]:
+    """All stems of all expansions, each once, for the keyword side."""
+    seen: dict[str, None] = {}
+    for phrases in expansions.values():
+        for target in phrases:
+            for part in target:
+                seen.setdefault(part, None)
+    return list(seen)
+
+
+def embedding_text(query: str, expansions: dict[str, tuple[Phrase, ...]], limit: int) -> str:
+    """The query as the embedder reads it: with up to ``limit`` expansions, taken in turn
+    from each expanded word ("zwervers zonder dak" -> "zwervers zonder dak (dakloos)").
+
+    Measured against blending separately encoded expansion vectors into the query's, the
+    text form ranked honest paraphrases better (docs/search-quality.md); it costs e5 about
+    2 ms per extra token, hence the limit.
+    """
+    if limit <= 0 or not expansions:
+        return query
+    texts = thesaurus().texts
+    columns = [list(phrases) for phrases in expansions.values()]
+    chosen: list[str] = []
+    depth = 0
+    while len(chosen) < limit and any(depth < len(column) for column in columns):
+        for column in columns:
+            if depth < len(column) and len(chosen) < limit:
+                chosen.append(texts.get(column[depth], " ".join(column[depth])))
+        depth += 1
+    return f"{query} ({', '.join(chosen)})"
