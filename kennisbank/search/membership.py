@@ -89,7 +89,7 @@ def word_coverage(
     """Per case position, the idf-weighted share of the query's concepts it covers (0-1).
 
     ``synonyms`` (thesaurus.Thesaurus.expand) gives per query word the phrases it also
-    stands for; a case with all stems of one covers the word for ``synonym_credit`` of its
+    stands for; a case with all words of one covers the word for ``synonym_credit`` of its
     weight. The weight stays the word's own idf: "zwervers", a word no case uses, weighs
     the most, so a case about daklozen covers most of the query.
     """

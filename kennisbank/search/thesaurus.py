@@ -8,8 +8,10 @@ synonym filters; the format of ``data/thesaurus.txt`` is theirs). Expansions cou
 keyword side at a reduced weight and, in the set rule, cover the query word they expand;
 the measurements are in docs/search-quality.md.
 
-Matching is on stems, in word order, with stop words kept inside phrases ("op straat
-slapen" is not "straat"), so an entry finds every inflection of its words.
+Matching is on whole words (lowercase, without accents), in order, with stop words kept
+inside phrases ("op straat slapen" is not "straat"). Not on stems: the Dutch stemmer
+joins "ouders" (parents) and "ouderen" (the elderly), so the file lists the forms it
+means ("dakloos, dakloze, daklozen").
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kennisbank.text.analysis import STOP_WORDS, WORD_RE, normalize, stem
+from kennisbank.text.analysis import STOP_WORDS, WORD_RE, normalize
 
 THESAURUS_FILE = Path(__file__).parent / "data" / "thesaurus.txt"
 
-Phrase = tuple[str, ...]  # the stems of a phrase's words, stop words included
+Phrase = tuple[str, ...]  # a phrase's folded words
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Phrases that, found in a query, also stand for ``targets`` (informative stems)."""
+    """Phrases that, found in a query, also stand for ``targets`` (their informative words)."""
 
     sources: tuple[Phrase, ...]
     targets: tuple[Phrase, ...]
@@ -36,14 +38,14 @@ class Rule:
 
 
 def phrase(text: str) -> Phrase:
-    """The stems of all words of a text, stop words included: what a query must contain."""
-    return tuple(stem(word) for word in WORD_RE.findall(normalize(text)))
+    """All words of a text, folded, stop words included: what a query must contain."""
+    return tuple(WORD_RE.findall(normalize(text)))
 
 
 def informative(text: str) -> Phrase:
-    """The stems of a text's informative words: what a case must contain to cover it."""
+    """A text's informative words, folded: what a case must contain to cover it."""
     return tuple(
-        stem(word)
+        word
         for word in WORD_RE.findall(normalize(text))
         if len(word) >= 2 and word not in STOP_WORDS
     )
@@ -91,15 +93,14 @@ class Thesaurus:
 
     def expand(self, query: str) -> dict[str, tuple[Phrase, ...]]:
         """Per query word (folded, as ``membership.concepts`` keys it), the phrases it also
-        stands for: the informative stems of each, without phrases the query already has."""
+        stands for: the informative words of each, without phrases the query already has."""
         words = WORD_RE.findall(normalize(query))
-        stems = [stem(word) for word in words]
-        present = set(stems)
+        present = set(words)
         found: dict[str, dict[Phrase, None]] = {}
-        for start, first in enumerate(stems):
+        for start, first in enumerate(words):
             for source, targets in self._by_first.get(first, ()):
                 end = start + len(source)
-                if tuple(stems[start:end]) != source:
+                if tuple(words[start:end]) != source:
                     continue
                 for target in targets:
                     if set(target) <= present:  # the query has it already (or is it)
@@ -117,7 +118,7 @@ def thesaurus() -> Thesaurus:
 
 
 def expansion_terms(expansions: dict[str, tuple[Phrase, ...]]) -> list[str]:
-    """All stems of all expansions, each once, for the keyword side."""
+    """All words of all expansions, each once, for the keyword side."""
     seen: dict[str, None] = {}
     for phrases in expansions.values():
         for target in phrases:
