@@ -81,7 +81,7 @@ from kennisbank.search.sorting import SortOrders
 from kennisbank.search.thesaurus import embedding_text, expansion_terms, thesaurus
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.search.tried import feedback, with_case_vectors
-from kennisbank.text.analysis import known_word, query_terms, tokens
+from kennisbank.text.analysis import known_word, query_terms, stem, tokens
 
 Positions = npt.NDArray[np.int64]
 
@@ -322,10 +322,11 @@ class Searcher:
         expands = config.synonym_weight or config.synonym_credit or config.synonym_text
         synonyms = thesaurus().expand(query) if expands else {}
         coverage = word_coverage(self.terms, named.topic, synonyms, config.synonym_credit)
+        rare = self._rare_words(synonyms)
         if mode in ("hybrid", "lexical"):
-            lexical = self._lexical(terms, expansion_terms(synonyms))
+            lexical = self._lexical(terms, expansion_terms(rare))
         if mode in ("hybrid", "semantic"):
-            text = embedding_text(query, synonyms, config.synonym_text)
+            text = embedding_text(query, rare, config.synonym_text)
             semantic, _, similarity = self._semantic(text, allowed, trace)
         if mode == "semantic":
             # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
@@ -364,6 +365,19 @@ class Searcher:
             worded |= named.tagged  # place name has no meaning to be related by
             outside = outside[:0]
         return matched, order, fused, similarity, outside, cosines, worded
+
+    def _rare_words(
+        self, synonyms: dict[str, tuple[tuple[str, ...], ...]]
+    ) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The expansions of the query words fewer than ``synonym_rare`` cases contain."""
+        limit = self.ranking.synonym_rare
+        if not limit:
+            return synonyms
+        return {
+            word: phrases
+            for word, phrases in synonyms.items()
+            if max(self.terms.frequency(word), self.terms.frequency(stem(word))) < limit
+        }
 
     def _floor(self, query: str) -> float:
         """The cosine a case must clear to be close to this query (a result by meaning).
