@@ -269,7 +269,7 @@ class Searcher:
             outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
         order = self.orders.apply(order, params.sort)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
-        text = query if params.snippets else ""
+        text = self._marked_words(query) if params.snippets else ""
         hits = self._hits(page, scores, text, similarity, worded)
         related: list[SearchHit] = []
         room = params.k - len(page)
@@ -365,6 +365,15 @@ class Searcher:
             worded |= named.tagged  # place name has no meaning to be related by
             outside = outside[:0]
         return matched, order, fused, similarity, outside, cosines, worded
+
+    def _marked_words(self, query: str) -> str:
+        """What snippets look for and mark: the query's words and their expansions, so
+        that a case found through "daklozen" for "zwervers" shows where it says so."""
+        config = self.ranking
+        if not (config.synonym_weight or config.synonym_credit):
+            return query
+        extra = expansion_terms(thesaurus().expand(query))
+        return " ".join([query, *extra])
 
     def _rare_words(
         self, synonyms: dict[str, tuple[tuple[str, ...], ...]]
