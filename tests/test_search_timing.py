@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from kennisbank.search.searcher import Searcher, SearchParams
+from kennisbank.search.thesaurus import embedding_text, thesaurus
 
 
 def best_cosine(searcher: Searcher, query: str, regions: list[str] | None = None) -> float:
@@ -22,7 +23,9 @@ def best_cosine(searcher: Searcher, query: str, regions: list[str] | None = None
         args = regions
     ids = np.asarray([row[0] for row in searcher.conn.execute(sql, args)], dtype=np.int64)
     vectors = searcher.passage_index.reconstruct(ids)
-    query_vector = searcher.embedder().encode_query(query)
+    # what the searcher embeds: the query with its first thesaurus expansions
+    text = embedding_text(query, thesaurus().expand(query), searcher.ranking.synonym_text)
+    query_vector = searcher.embedder().encode_query(text)
     return float((vectors @ query_vector[0]).max())
 
 

@@ -56,7 +56,8 @@ def reference_choose(
     return None if best is None else best[1:]
 
 
-def reference_snippet(heading: str, text: str, query: str) -> Snippet:
+def reference_snippet(heading: str, text: str, query: str, synonyms: str = "") -> Snippet:
+    """``synonyms``: thesaurus expansions, marked as whole words only."""
     found = tokens(text)
     words = query_words(query)
     present = {t.stem for t in found}
@@ -67,6 +68,7 @@ def reference_snippet(heading: str, text: str, query: str) -> Snippet:
         if parts and parts <= present:
             wanted |= parts
     direct = {word_stem for word_stem, _ in words}
+    wanted |= {word_stem for word_stem, _ in query_words(synonyms)}
     hits = [t for t in found if t.stem in wanted or part_stems(t.word) & direct]
     if len(text.split()) <= 40:
         start_char, end_char = 0, len(text)
@@ -113,7 +115,6 @@ def reference_snippets(
     synonyms = synonym_words(params.query)  # the thesaurus's expansions
     terms = set(query_terms(params.query))
     extra = set(query_terms(synonyms)) - terms
-    marked = f"{params.query} {synonyms}" if synonyms else params.query
     result: dict[str, Snippet | None] = {}
     for position in [searcher.position[slug] for slug in slugs]:
         case_id = int(searcher.case_ids[int(position)])
@@ -130,7 +131,7 @@ def reference_snippets(
         if chosen is None:
             result[slug] = None
         else:
-            snippet = reference_snippet(chosen[1], chosen[2], marked)
+            snippet = reference_snippet(chosen[1], chosen[2], params.query, synonyms)
             snippet.by_meaning = by_meaning
             result[slug] = snippet
     return result

@@ -123,13 +123,18 @@ def page_snippets(
             chosen[best] = case_id
     if not chosen:
         return {}
-    words = query_words(f"{query} {synonyms}" if synonyms else query)
+    words = query_words(query)
+    also = frozenset(word_stem for word_stem, _ in query_words(synonyms))
     texts = rows.texts.get(list(chosen))
     snippets: dict[int, Snippet] = {}
     for passage_id, case_id in chosen.items():
         passage = texts[passage_id]
         snippet = _snippet(
-            passage.heading, passage.text, Marks(passage.mark_stems, passage.mark_parts), words
+            passage.heading,
+            passage.text,
+            Marks(passage.mark_stems, passage.mark_parts),
+            words,
+            also,
         )
         snippet.by_meaning = case_id in by_meaning
         snippets[case_id] = snippet
@@ -150,10 +155,16 @@ def snippet_from_marks(heading: str, text: str, marks: Marks, query: str) -> Sni
 
 
 def _snippet(
-    heading: str, text: str, marks: Marks, words: list[tuple[str, frozenset[str]]]
+    heading: str,
+    text: str,
+    marks: Marks,
+    words: list[tuple[str, frozenset[str]]],
+    also: frozenset[str] = frozenset(),
 ) -> Snippet:
+    """``also``: stems marked as whole words only (the thesaurus's expansions: their words
+    inside compounds, such as "zorg" of "financiële zorgen" in zorgverzekeraar, are not)."""
     direct = {word_stem for word_stem, _ in words}
-    hits = marks.spans(wanted_stems(words, marks), direct)
+    hits = marks.spans(wanted_stems(words, marks) | also, direct)
     if len(text.split()) <= WINDOW_WORDS:
         start_char, end_char = 0, len(text)
     else:
