@@ -138,15 +138,32 @@ def embedding_text(query: str, expansions: dict[str, tuple[Phrase, ...]], limit:
     if limit <= 0 or not expansions:
         return query
     texts = thesaurus().texts
-    columns = [list(phrases) for phrases in expansions.values()]
+    # An inflection of a word already there ("tiener" for "tieners", "dealer" for "dealen")
+    # tells the embedder nothing new: only other words are worth their tokens.
+    seen = [word[:PREFIX] for word in expansions]
+    columns = [
+        [target for target in phrases if not _inflection(target, seen)]
+        for phrases in expansions.values()
+    ]
     chosen: list[str] = []
     depth = 0
     while len(chosen) < limit and any(depth < len(column) for column in columns):
         for column in columns:
             if depth < len(column) and len(chosen) < limit:
-                chosen.append(texts.get(column[depth], " ".join(column[depth])))
+                target = column[depth]
+                if _inflection(target, seen):
+                    continue
+                chosen.append(texts.get(target, " ".join(target)))
+                seen.extend(word[:PREFIX] for word in target)
         depth += 1
-    return f"{query} ({', '.join(chosen)})"
+    return f"{query} ({', '.join(chosen)})" if chosen else query
+
+
+PREFIX = 5  # letters two forms of one word share ("dakloos", "daklozen")
+
+
+def _inflection(target: Phrase, seen: list[str]) -> bool:
+    return len(target) == 1 and target[0][:PREFIX] in seen
 
 
 def synonym_words(query: str) -> str:
