@@ -18,5 +18,12 @@ def status_value(status: str, field: str) -> int | None:
 
 
 def status_kb(field: str, pid: int | str = "self") -> int:
-    """A status figure in kB (VmHWM = peak RSS, VmRSS = current); 0 when absent."""
-    return status_value(Path(f"/proc/{pid}/status").read_text(), field) or 0
+    """A status figure in kB (VmHWM = peak RSS, VmRSS = current); 0 when absent.
+
+    Also 0 when the process is gone (or its status cannot be read or parsed): callers
+    sample a child that may exit between two polls.
+    """
+    try:
+        return status_value(Path(f"/proc/{pid}/status").read_text(), field) or 0
+    except (OSError, ValueError):
+        return 0

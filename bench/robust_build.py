@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from procfs import status_kb
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 NOBODY = 65534
@@ -97,16 +99,6 @@ def kb(
         "peak_mb": round(peak_kb / 1024),
         "out": text[-600:],
     }
-
-
-def status_kb(field: str, pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def prepare(base: Path, cases: int) -> Path:

@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from procfs import status_kb
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 
@@ -53,16 +55,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def vm_kb(pid: int, field: str = "VmHWM") -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def healthz(port: int, timeout: float) -> float | None:
@@ -202,7 +194,7 @@ def slow_heads(port: int, count: int, duration: float) -> dict[str, Any]:
 def big_heads(server: Server, clients: int, megabytes: int) -> dict[str, Any]:
     port = server.port
     baseline = [x for x in (healthz(port, 5) for _ in range(20)) if x is not None]
-    rss_before = vm_kb(server.proc.pid, "VmRSS")
+    rss_before = status_kb("VmRSS", server.proc.pid)
     outcomes: list[str] = []
     seconds: list[float] = []
 
@@ -249,7 +241,7 @@ def big_heads(server: Server, clients: int, megabytes: int) -> dict[str, Any]:
         "attackers": sorted(outcomes),
         "attack_seconds_median": round(statistics.median(seconds), 2),
         "server_rss_before_mb": round(rss_before / 1024),
-        "server_peak_rss_mb": round(vm_kb(server.proc.pid) / 1024),
+        "server_peak_rss_mb": round(status_kb("VmHWM", server.proc.pid) / 1024),
     }
 
 

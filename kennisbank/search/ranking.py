@@ -73,7 +73,7 @@ class RankingConfig(BaseModel):
     synonym_weight: float = Field(default=0.8, ge=0, le=1)
     synonym_credit: float = Field(default=1.0, ge=0, le=1)
     # ... and up to this many expansions are added to the text the embedder reads.
-    synonym_text: int = Field(default=4, ge=0, le=32)
+    synonym_text: int = Field(default=2, ge=0, le=32)
     # Both only for query words fewer than this many cases contain (0: every word).
     synonym_rare: int = Field(default=0, ge=0)
     # Cases outside the set shown below it as related ("Verwant"), when the set ends on

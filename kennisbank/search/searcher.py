@@ -78,7 +78,7 @@ from kennisbank.search.ranking import (
     ranking_for,
 )
 from kennisbank.search.sorting import SortOrders
-from kennisbank.search.thesaurus import embedding_text, expansion_terms, thesaurus
+from kennisbank.search.thesaurus import embedding_text, expansion_terms, synonym_words, thesaurus
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.search.tried import feedback, with_case_vectors
 from kennisbank.text.analysis import known_word, query_terms, stem, tokens
@@ -269,14 +269,15 @@ class Searcher:
             outside = outside[~np.isin(outside, order)] if by_meaning else outside[:0]
         order = self.orders.apply(order, params.sort)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
-        text = self._marked_words(query) if params.snippets else ""
-        hits = self._hits(page, scores, text, similarity, worded)
+        text = query if params.snippets else ""
+        synonyms = self._synonym_words(query) if params.snippets else ""
+        hits = self._hits(page, scores, text, similarity, worded, synonyms)
         related: list[SearchHit] = []
         room = params.k - len(page)
         if room > 0 and len(outside) and self.ranking.related:
             start = max(0, params.offset - len(order))
             extra = [int(p) for p in outside[start : start + room]]
-            related = self._hits(extra, scores, text, similarity, worded)
+            related = self._hits(extra, scores, text, similarity, worded, synonyms)
         took = time.perf_counter() - started
         return SearchResult(
             query=query,
@@ -366,14 +367,12 @@ class Searcher:
             outside = outside[:0]
         return matched, order, fused, similarity, outside, cosines, worded
 
-    def _marked_words(self, query: str) -> str:
-        """What snippets look for and mark: the query's words and their expansions, so
-        that a case found through "daklozen" for "zwervers" shows where it says so."""
+    def _synonym_words(self, query: str) -> str:
+        """The expansions' words for snippets ("" when the thesaurus is off)."""
         config = self.ranking
         if not (config.synonym_weight or config.synonym_credit):
-            return query
-        extra = expansion_terms(thesaurus().expand(query))
-        return " ".join([query, *extra])
+            return ""
+        return synonym_words(query)
 
     def _rare_words(
         self, synonyms: dict[str, tuple[tuple[str, ...], ...]]
@@ -515,6 +514,9 @@ class Searcher:
         query: str,
         similarity: dict[int, float],
         worded: Mask | None = None,
+        synonyms: str = "",
     ) -> list[SearchHit]:
         by_meaning = None if worded is None else ~worded
-        return page_hits(self.page_rows, self.case_ids, page, scores, query, similarity, by_meaning)
+        return page_hits(
+            self.page_rows, self.case_ids, page, scores, query, similarity, by_meaning, synonyms
+        )

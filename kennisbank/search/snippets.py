@@ -21,6 +21,9 @@ from kennisbank.text.marks import Marks, marks_of_tokens
 
 WINDOW_WORDS = 40
 OVERLAP_WEIGHT = 0.5
+# A thesaurus expansion in a passage counts this share of a query word: the passage with
+# the visitor's own word comes first, one with only its synonyms before one with neither.
+SYNONYM_SHARE = 0.5
 ONE_MORE = (1).__add__
 THREE_MORE = (3).__add__  # a term list's separators: " " before, " \n" after
 
@@ -84,6 +87,7 @@ def page_snippets(
     query: str,
     similarity: dict[int, float],
     by_meaning: set[int] | frozenset[int] = frozenset(),
+    synonyms: str = "",
 ) -> dict[int, Snippet]:
     """Per case id, the snippet of its best passage for this query (a page's worth).
 
@@ -100,7 +104,13 @@ def page_snippets(
         for case_id in case_ids
         for passage in (by_case[case_id][1:] or by_case[case_id])
     ]
-    overlaps = term_overlaps([stems for _, (_, stems) in listed], set(query_terms(query)))
+    stored = [stems for _, (_, stems) in listed]
+    terms = set(query_terms(query))
+    overlaps = term_overlaps(stored, terms)
+    extra = set(query_terms(synonyms)) - terms
+    if extra:  # ``synonyms``: the thesaurus's words for the query's (search.thesaurus)
+        more = term_overlaps(stored, extra)
+        overlaps = [own + SYNONYM_SHARE * other for own, other in zip(overlaps, more, strict=True)]
     candidates: dict[int, list[tuple[int, float]]] = {}
     for (case_id, (passage_id, _)), overlap in zip(listed, overlaps, strict=True):
         candidates.setdefault(case_id, []).append((passage_id, overlap))
@@ -113,7 +123,7 @@ def page_snippets(
             chosen[best] = case_id
     if not chosen:
         return {}
-    words = query_words(query)
+    words = query_words(f"{query} {synonyms}" if synonyms else query)
     texts = rows.texts.get(list(chosen))
     snippets: dict[int, Snippet] = {}
     for passage_id, case_id in chosen.items():

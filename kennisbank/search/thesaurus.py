@@ -147,3 +147,9 @@ def embedding_text(query: str, expansions: dict[str, tuple[Phrase, ...]], limit:
                 chosen.append(texts.get(column[depth], " ".join(column[depth])))
         depth += 1
     return f"{query} ({', '.join(chosen)})"
+
+
+def synonym_words(query: str) -> str:
+    """The words of all the query's expansions, for snippets to find and mark: a case found
+    through "daklozen" for "zwervers" then shows where it says so."""
+    return " ".join(expansion_terms(thesaurus().expand(query)))

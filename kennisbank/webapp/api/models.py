@@ -111,26 +111,25 @@ class CollectionEntryOut(ApiModel):
     case: CaseSummary | None = Field(description="Leeg als het voorbeeld niet meer bestaat.")
 
 
-class CollectionOut(ApiModel):
+class CollectionFields(ApiModel):
+    """What a collection and its entry in the list both start with (fields in this order)."""
+
     slug: str
     title: str
     description: str
     date: str | None
     location: str | None
     curator: str | None
+
+
+class CollectionOut(CollectionFields):
     body: str
     url: str
     licence: str
     cases: list[CollectionEntryOut] = Field(description="In de volgorde van de samensteller.")
 
 
-class CollectionListItem(ApiModel):
-    slug: str
-    title: str
-    description: str
-    date: str | None
-    location: str | None
-    curator: str | None
+class CollectionListItem(CollectionFields):
     url: str
     cases: int = Field(description="Aantal voorbeelden in de collectie.")
 

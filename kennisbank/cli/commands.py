@@ -1,22 +1,18 @@
-"""The ``kennisbank`` command: argument parsing and printing over one library call each."""
+"""The commands, their arguments and options: each parses, makes one library call, prints."""
 
 from __future__ import annotations
 
 import json
 import shlex
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from kennisbank.search.searcher import Searcher
-
-T = TypeVar("T")
+from kennisbank.cli import serving
+from kennisbank.cli.printing import build_lines, search_lines
+from kennisbank.cli.support import fail, guard, open_searcher, progress_bar
 
 app = typer.Typer(
     help="Kennisbank: praktijkvoorbeelden uit het sociaal domein, doorzoekbaar.",
@@ -41,11 +37,6 @@ IndexOpt = Annotated[
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -86,9 +77,9 @@ def new(
         taxonomy = load_taxonomy(content / TAXONOMY_FILE)
         path = new_case(title, content, taxonomy)
     except ParseFailure as failure:
-        raise _fail("\n".join(p.format() for p in failure.problems)) from None
+        raise fail("\n".join(p.format() for p in failure.problems)) from None
     except (CaseExistsError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"Aangemaakt: {path}")
     check = "kennisbank validate"
     if content != Path("content"):
@@ -132,7 +123,7 @@ def build(
     if cost and not quiet:
         typer.echo(cost, err=True)
     try:
-        with _progress(quiet) as progress:
+        with progress_bar(quiet) as progress:
             report = build_index(
                 content,
                 index,
@@ -144,25 +135,16 @@ def build(
     except ContentError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)
-        raise _fail(
+        raise fail(
             "Index niet bijgewerkt: los eerst de fouten hierboven op. "
             "De vorige index blijft in gebruik."
         ) from None
     except (BuildError, BuildLocked, EmbedderError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if quiet:
         return
-    for problem in report.warnings:
-        typer.echo(problem.format())
-    if report.up_to_date:
-        typer.echo(f"Index is al actueel ({report.cases} voorbeelden, versie {report.version}).")
-        return
-    typer.echo(
-        f"Index {report.version}: {report.cases} voorbeelden, {report.collections} "
-        f"collecties, {report.passages} passages; {len(report.changed)} bijgewerkt, "
-        f"{len(report.removed)} verwijderd, {report.embedded} passages ingebed "
-        f"({report.reused} uit cache) in {report.seconds:.2f} s."
-    )
+    for line in build_lines(report):
+        typer.echo(line)
 
 
 @app.command()
@@ -179,8 +161,8 @@ def search(
     from kennisbank.search.output import search_json
     from kennisbank.search.searcher import SearchParams
 
-    searcher = _open_searcher(index)
-    result = _guard(
+    searcher = open_searcher(index)
+    result = guard(
         lambda: searcher.search(
             SearchParams(
                 query=query,
@@ -195,18 +177,8 @@ def search(
     if as_json:
         typer.echo(json.dumps(search_json(result), ensure_ascii=False))
         return
-    if result.match == "weak":
-        typer.echo(
-            f"Geen voorbeeld gaat over '{result.query}'; dit komt het dichtst in de buurt "
-            f"({result.total}, {result.took_ms:.1f} ms):"
-        )
-    else:
-        typer.echo(f"{result.total} resultaten voor '{result.query}' ({result.took_ms:.1f} ms)")
-    for rank, hit in enumerate(result.results, start=1):
-        typer.echo(f"{rank:>3}. {hit.title}  [{hit.slug}]")
-        if hit.snippet is not None:
-            text = "".join(f"*{s.text}*" if s.mark else s.text for s in hit.snippet.segments)
-            typer.echo(f"     {text}")
+    for line in search_lines(result):
+        typer.echo(line)
 
 
 @app.command(name="eval")
@@ -222,13 +194,13 @@ def evaluate(
     from kennisbank.search.evaluation import format_report, load_queries
 
     if mode not in ("hybrid", "lexical", "semantic"):
-        raise _fail(f"onbekende mode '{mode}': kies hybrid, lexical of semantic", 2)
+        raise fail(f"onbekende mode '{mode}': kies hybrid, lexical of semantic", 2)
     try:
         judged = load_queries(queries)
     except (OSError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    searcher = _open_searcher(index)
-    report = _guard(lambda: run_eval(searcher, judged, k=k, mode=mode))  # type: ignore[arg-type]
+        raise fail(str(exc)) from None
+    searcher = open_searcher(index)
+    report = guard(lambda: run_eval(searcher, judged, k=k, mode=mode))  # type: ignore[arg-type]
     typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report))
 
 
@@ -251,12 +223,12 @@ def insights(
     try:
         start = dt.date.fromisoformat(since) if since else None
     except ValueError:
-        raise _fail(f"--since '{str(since)[:40]}' is geen datum (JJJJ-MM-DD)", 2) from None
+        raise fail(f"--since '{str(since)[:40]}' is geen datum (JJJJ-MM-DD)", 2) from None
     missing = [str(path) for path in logs if not path.is_file()]
     if missing:
-        raise _fail(f"zoeklog niet gevonden: {', '.join(missing)}")
-    searcher = _open_searcher(index)
-    report = _guard(lambda: make_insights(logs, searcher, content, start, limit))
+        raise fail(f"zoeklog niet gevonden: {', '.join(missing)}")
+    searcher = open_searcher(index)
+    report = guard(lambda: make_insights(logs, searcher, content, start, limit))
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -287,134 +259,18 @@ def serve(
     ] = None,
 ) -> None:
     """Start de website en de API (uvicorn), begrensd tegen trage en grote verzoeken."""
-    import os
-
-    import uvicorn
-
-    if search_log is not None:
-        os.environ["KENNISBANK_SEARCH_LOG"] = str(search_log)
-    metrics_dir = _metrics_dir(workers)
-    os.environ["KENNISBANK_CONTENT"] = str(content)
-    os.environ["KENNISBANK_INDEX"] = str(index)
-    os.environ["KENNISBANK_WATCH"] = "true" if watch else "false"
-    # QR codes, the feed and exports name the site's public address; unless one is set,
-    # that is the address this server listens on (not a fixed port 8000).
-    os.environ.setdefault("KENNISBANK_BASE_URL", local_base_url(host, port))
+    made = serving.configure(
+        content, index, host=host, port=port, workers=workers, watch=watch, search_log=search_log
+    )
     if watch and workers > 1:
-        raise _fail("--watch werkt met één worker; laat --workers weg")
+        raise fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
     if watch:
         typer.echo(
             f"Bewaakt {content.resolve()}: elke opgeslagen wijziging wordt meteen verwerkt, "
             "open pagina's laden zichzelf opnieuw en fouten staan bovenaan elke pagina."
         )
-    try:
-        uvicorn.run(
-            "kennisbank.webapp:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            proxy_headers=True,
-            # bounds for slow and huge clients (KENNISBANK_HEADER_TIMEOUT and friends), named
-            # as a string like the app: the CLI does not import the web app
-            http="kennisbank.webapp.operations.server:BoundedHttpToolsProtocol",
-        )
-    finally:
-        if metrics_dir is not None:
-            import shutil
-
-            shutil.rmtree(metrics_dir, ignore_errors=True)
-
-
-def _metrics_dir(workers: int) -> Path | None:
-    """Prepare prometheus-client's multiprocess folder; returns a folder made here to remove.
-
-    Several workers need one (each writes its values there, /metrics sums them). An
-    operator's ``PROMETHEUS_MULTIPROC_DIR`` is used and emptied of an earlier run's files;
-    otherwise ``serve --workers N`` makes a temporary one for this run.
-    """
-    import os
-    import tempfile
-
-    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if given:
-        folder = Path(given)
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("*.db"):  # an earlier run's values would add to this run's
-            stale.unlink(missing_ok=True)
-        return None
-    if workers < 2:
-        return None
-    made = Path(tempfile.mkdtemp(prefix="kennisbank-metrics-"))
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(made)
-    return made
-
-
-def local_base_url(host: str, port: int) -> str:
-    """``http://host:port`` for a listening address; a wildcard host is named ``localhost``."""
-    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a name for the address, not a bind
-        host = "localhost"
-    elif ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
-def _guard(call: Callable[[], T]) -> T:
-    """Run a search; an index that fails while answering gives one line, not a traceback."""
-    from kennisbank.indexing.manifest import IndexUnavailable
-
-    try:
-        return call()
-    except IndexUnavailable as exc:
-        raise _fail(str(exc)) from None
-
-
-def _open_searcher(index: Path) -> Searcher:
-    from kennisbank.embedders import EmbedderError
-    from kennisbank.indexing.manifest import IndexUnavailable
-    from kennisbank.search.searcher import Searcher
-
-    try:
-        return Searcher(index)
-    except (IndexUnavailable, EmbedderError) as exc:
-        raise _fail(str(exc)) from None
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar with an ETA for the embedding stage, shown only on a terminal.
-
-    A first e5 build of a few thousand cases takes many minutes; the ETA says how many.
-    """
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("nog"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("Passages inbedden", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+    serving.run(host, port, workers, made)
 
 
 def main() -> None:
