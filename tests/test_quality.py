@@ -30,11 +30,11 @@ def judged() -> list[JudgedQuery]:
 
 
 # embedder -> (hybrid nDCG@10, hybrid recall@10, hybrid paraphrase nDCG@10); measured with
-# the thesaurus (search.thesaurus): e5 0.922 / 0.988 / 0.818, USE 0.875 / 0.950 / 0.739
-FLOORS = {"use": (0.86, 0.93, 0.71), "e5": (0.91, 0.97, 0.80)}
-# embedder -> (set recall, set precision, largest median set size); measured: e5 0.865 /
-# 0.590 / 3, USE 0.821 / 0.584 / 3
-SET_FLOORS = {"use": (0.80, 0.57, 4), "e5": (0.84, 0.56, 5)}
+# the thesaurus (search.thesaurus): e5 0.924 / 0.995 / 0.805, USE 0.874 / 0.955 / 0.739
+FLOORS = {"use": (0.86, 0.94, 0.72), "e5": (0.91, 0.98, 0.79)}
+# embedder -> (set recall, set precision, largest median set size); measured: e5 0.876 /
+# 0.624 / 3, USE 0.826 / 0.608 / 3
+SET_FLOORS = {"use": (0.81, 0.59, 4), "e5": (0.86, 0.60, 5)}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -62,7 +62,7 @@ def test_e5_beats_use_where_it_matters(
     use = evaluate(bundled_searcher, judged, k=10)
     e5 = evaluate(e5_searcher, judged, k=10)
     assert e5.overall.ndcg > use.overall.ndcg + 0.02, (e5.overall, use.overall)
-    # (the thesaurus lifts USE's paraphrases more than e5's: 0.70 -> 0.74 against 0.80 -> 0.82)
+    # (the thesaurus lifts USE's paraphrases more than e5's: 0.70 -> 0.74 against 0.80 -> 0.80)
     assert e5.by_kind["paraphrase"].ndcg > use.by_kind["paraphrase"].ndcg + 0.05
     assert e5.overall.recall >= use.overall.recall
 

@@ -71,7 +71,7 @@ class RankingConfig(BaseModel):
     # side at ``synonym_weight`` of its idf, and covers the word in the set rule for
     # ``synonym_credit`` of its weight (0: off; measured, see docs/search-quality.md).
     synonym_weight: float = Field(default=0.8, ge=0, le=1)
-    synonym_credit: float = Field(default=1.0, ge=0, le=1)
+    synonym_credit: float = Field(default=0.95, ge=0, le=1)
     # ... and up to this many expansions are added to the text the embedder reads.
     synonym_text: int = Field(default=2, ge=0, le=32)
     # Both only for query words fewer than this many cases contain (0: every word).
