@@ -167,6 +167,12 @@ def _inflection(target: Phrase, seen: list[str]) -> bool:
 
 
 def synonym_words(query: str) -> str:
-    """The words of all the query's expansions, for snippets to find and mark: a case found
-    through "daklozen" for "zwervers" then shows where it says so."""
-    return " ".join(expansion_terms(thesaurus().expand(query)))
+    """The one-word expansions of the query, for snippets to find and mark: a case found
+    through "daklozen" for "zwervers" then shows where it says so. A phrase's words alone
+    are left out: "gemeenten" of "gemeentelijke schuldhulp" marked on its own would say
+    nothing about why the case was found."""
+    expansions = thesaurus().expand(query)
+    single = {
+        word: tuple(p for p in phrases if len(p) == 1) for word, phrases in expansions.items()
+    }
+    return " ".join(expansion_terms(single))

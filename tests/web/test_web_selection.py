@@ -226,9 +226,11 @@ def test_the_organisers_details_survive_a_reload_and_reach_the_handout(
 ) -> None:
     """Before: the form promised notes in the handout, but "Afdrukversie" printed "Mijn
     selectie" without title, introduction or notes, and a reload lost what was typed."""
-    for slug in (A, B):
+    for count, slug in enumerate((A, B), start=1):
         page.goto(f"{live_url}/voorbeelden/{slug}")
         page.locator(".case-actions").get_by_role("button", name=re.compile("toevoegen")).click()
+        # with JavaScript the add is a fetch: leaving the page before it answers drops it
+        expect(page.locator("header .badge")).to_have_text(str(count))
     page.goto(f"{live_url}/selectie")
     fill_details(page)
     page.get_by_role("button", name="Bewaren", exact=True).click()
