@@ -20,17 +20,14 @@ the ranking is cut, so a filtered query still returns its best matches.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 import weakref
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from kennisbank.content.taxonomy import Taxonomy
 from kennisbank.embedders import (
     E5_EMBEDDER,
     Embedder,
@@ -43,20 +40,11 @@ from kennisbank.indexing.layout import CASES_FILE, DB_FILE, PASSAGES_FILE
 from kennisbank.indexing.manifest import IndexUnavailable, Manifest, read_manifest, verify_files
 from kennisbank.indexing.store import open_readonly
 from kennisbank.indexing.vectors import VectorIndex
-from kennisbank.search.bm25 import TermIndex
-from kennisbank.search.facets import FacetTable, Mask
+from kennisbank.search.facets import Mask
 from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
-from kennisbank.search.hits import PageRows
 from kennisbank.search.lexical import fts5_scores, informative_terms
-from kennisbank.search.membership import (
-    SAMPLE_SIZE,
-    Calibration,
-    SetRule,
-    decide,
-    standing,
-    word_coverage,
-)
+from kennisbank.search.membership import SetRule, decide, standing, word_coverage
 from kennisbank.search.models import (  # re-exported: the searcher's public vocabulary
     FILTERS,
     MAX_QUERY_CHARS,
@@ -71,19 +59,19 @@ from kennisbank.search.models import (  # re-exported: the searcher's public voc
 from kennisbank.search.named import Named, place_notes, read_names, tiered
 from kennisbank.search.page import page_hits
 from kennisbank.search.query_cache import QUERY_VECTORS, QueryVectorCache
-from kennisbank.search.ranking import (
-    RankingConfig,
-    absolute_closeness,
-    closeness_cutoff,
-    ranking_for,
+from kennisbank.search.ranking import RankingConfig, ranking_for
+from kennisbank.search.related import related_cases
+from kennisbank.search.semantic import SemanticSide, calibration_sample, query_floor
+from kennisbank.search.tables import Positions, load_tables
+from kennisbank.search.thesaurus import (
+    embedding_text,
+    expansion_terms,
+    rare_expansions,
+    synonym_words,
+    thesaurus,
 )
-from kennisbank.search.sorting import SortOrders
-from kennisbank.search.thesaurus import embedding_text, expansion_terms, synonym_words, thesaurus
 from kennisbank.search.timing import SearchTiming, SearchTrace
-from kennisbank.search.tried import feedback, with_case_vectors
-from kennisbank.text.analysis import known_word, query_terms, stem, tokens
-
-Positions = npt.NDArray[np.int64]
+from kennisbank.text.analysis import query_terms
 
 __all__ = [
     "FILTERS",
@@ -132,10 +120,10 @@ class Searcher:
             # connection waits for the cyclic GC; close it as soon as this version is
             # dropped, so that a server swapping versions lets go of their files at once.
             weakref.finalize(self, self.conn.close)
-            self._load_tables()
+            self.tables = tables = load_tables(self.conn)
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
-            self.calibration = self._calibration()
+            self.calibration = calibration_sample(self.passage_index, tables.passage_ids)
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback
             raise IndexUnavailable(
                 f"{folder}: index is beschadigd of onvolledig ({exc}); bouw de index opnieuw"
@@ -146,13 +134,15 @@ class Searcher:
                 f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}"
             )
         self._embedder = embedder
-
-    def _calibration(self) -> Calibration:
-        """An evenly spread sample of the passages' vectors (membership.Calibration)."""
-        if not len(self.passage_ids):
-            return Calibration(np.zeros((0, self.passage_index.dim), dtype=np.float32))
-        step = max(1, len(self.passage_ids) // SAMPLE_SIZE)
-        return Calibration(self.passage_index.reconstruct(self.passage_ids[::step][:SAMPLE_SIZE]))
+        self.semantic_side = SemanticSide(
+            tables, self.passage_index, self.case_index, self.calibration
+        )
+        # Each table is also an attribute of the searcher: the web app, CLI and bench read it.
+        self.case_ids, self.slugs, self.position = tables.case_ids, tables.slugs, tables.position
+        self.orders, self.newest_first = tables.orders, tables.orders.newest_first
+        self.slug_rank, self.taxonomy = tables.slug_rank, tables.taxonomy
+        self.facets, self.terms, self.page_rows = tables.facets, tables.terms, tables.page_rows
+        self.passage_ids, self.passage_case = tables.passage_ids, tables.passage_case
 
     @property
     def rule(self) -> SetRule:
@@ -190,43 +180,6 @@ class Searcher:
         if trace is not None and trace.cache_hit is None:  # a search's first lookup counts
             trace.cache_hit = hit
         return vector
-
-    def _load_tables(self) -> None:
-        rows = self.conn.execute(
-            "SELECT id, slug, sort_date, title, json_extract(data, '$.evidence') AS evidence "
-            "FROM cases ORDER BY id"
-        ).fetchall()
-        self.case_ids = np.asarray([row["id"] for row in rows], dtype=np.int64)
-        self.slugs = [row["slug"] for row in rows]
-        self.position = {slug: i for i, slug in enumerate(self.slugs)}
-        self.orders = SortOrders([r["sort_date"] for r in rows], [r["title"] for r in rows])
-        self.newest_first = self.orders.newest_first
-        self.slug_rank = np.argsort(np.argsort(np.asarray(self.slugs, dtype=object)))
-        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
-        self.taxonomy = Taxonomy.model_validate(
-            json.loads(meta.get("taxonomy", "{}")) or {"vocabularies": {}}
-        )
-        facet_rows = self.conn.execute("SELECT case_id, facet, value FROM facets").fetchall()
-        positions = np.searchsorted(self.case_ids, [row[0] for row in facet_rows])
-        field_to_param = {field: param for param, field in FILTERS.items()}
-        self.facets = FacetTable(
-            len(rows),
-            chain(
-                (
-                    (int(pos), field_to_param[row[1]], row[2])
-                    for pos, row in zip(positions, facet_rows, strict=True)
-                    if row[1] in field_to_param
-                ),
-                # one id per case, read from the case's data (no facet rows in the index)
-                ((i, "evidence", r["evidence"]) for i, r in enumerate(rows) if r["evidence"]),
-            ),
-            {param: self.taxonomy.ids(field) for param, field in FILTERS.items()},
-        )
-        self.terms = TermIndex(self.conn, self.case_ids)
-        self.page_rows = PageRows(self.conn)
-        passages = self.conn.execute("SELECT id, case_id FROM passages ORDER BY id").fetchall()
-        self.passage_ids = np.asarray([row[0] for row in passages], dtype=np.int64)
-        self.passage_case = np.searchsorted(self.case_ids, [row[1] for row in passages])
 
     def search(self, params: SearchParams) -> SearchResult:
         """Run one search; never raises for any query text or filter value.
@@ -270,7 +223,8 @@ class Searcher:
         order = self.orders.apply(order, params.sort)
         page = [int(p) for p in order[params.offset : params.offset + params.k]]
         text = query if params.snippets else ""
-        synonyms = self._synonym_words(query) if params.snippets else ""
+        expands = self.ranking.synonym_weight or self.ranking.synonym_credit
+        synonyms = synonym_words(query) if params.snippets and expands else ""  # marked too
         hits = self._hits(page, scores, text, similarity, worded, synonyms)
         related: list[SearchHit] = []
         room = params.k - len(page)
@@ -323,7 +277,7 @@ class Searcher:
         expands = config.synonym_weight or config.synonym_credit or config.synonym_text
         synonyms = thesaurus().expand(query) if expands else {}
         coverage = word_coverage(self.terms, named.topic, synonyms, config.synonym_credit)
-        rare = self._rare_words(synonyms)
+        rare = rare_expansions(synonyms, self.terms.frequency, config.synonym_rare)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical(terms, expansion_terms(rare))
         if mode in ("hybrid", "semantic"):
@@ -367,43 +321,9 @@ class Searcher:
             outside = outside[:0]
         return matched, order, fused, similarity, outside, cosines, worded
 
-    def _synonym_words(self, query: str) -> str:
-        """The expansions' words for snippets ("" when the thesaurus is off)."""
-        config = self.ranking
-        if not (config.synonym_weight or config.synonym_credit):
-            return ""
-        return synonym_words(query)
-
-    def _rare_words(
-        self, synonyms: dict[str, tuple[tuple[str, ...], ...]]
-    ) -> dict[str, tuple[tuple[str, ...], ...]]:
-        """The expansions of the query words fewer than ``synonym_rare`` cases contain."""
-        limit = self.ranking.synonym_rare
-        if not limit:
-            return synonyms
-        return {
-            word: phrases
-            for word, phrases in synonyms.items()
-            if max(self.terms.frequency(word), self.terms.frequency(stem(word))) < limit
-        }
-
     def _floor(self, query: str) -> float:
-        """The cosine a case must clear to be close to this query (a result by meaning).
-
-        Under e5 the best cosine of a keyboard mash (0.78-0.83 on the fixture passages)
-        overlaps that of real words no case uses ("isolement" 0.81), so a query that has a
-        Dutch word (``known_word``) or a term of this index gets the closeness floor, and
-        one without gets the higher cutoff set above gibberish: a typo such as
-        "schuldhulpverlning" (0.89) still finds its cases, "xjdxkxwqn" (0.82) nothing.
-        """
-        config = self.ranking
-        vocabulary = self.terms.vocabulary
-        if any(
-            known_word(token.word) or token.word in vocabulary or token.stem in vocabulary
-            for token in tokens(query)
-        ):
-            return absolute_closeness(config)
-        return closeness_cutoff(config)
+        """The cosine a case must clear to be close to this query (semantic.query_floor)."""
+        return query_floor(query, self.terms.vocabulary, self.ranking)
 
     def _lexical(self, query_terms: list[str], expansions: list[str] | None = None) -> Scores:
         """Keyword scores per case position (NaN: no informative query term matches);
@@ -427,85 +347,18 @@ class Searcher:
         trace: SearchTrace | None = None,
         floor: float | None = None,
     ) -> tuple[Scores, Mask, dict[int, float]]:
-        """Semantic candidates: best passage score per case, the close ones, and per passage.
-
-        The nearest ``semantic_candidates`` passages are ranked; when filters are active a
-        second search restricted to the allowed cases makes sure they have candidates too.
-        Closeness is judged against the query's best match overall, not the filtered one,
-        so it does not change with the filters.
-        """
+        """The query encoded (its time traced), then scored per case by the semantic side:
+        best passage score per case, the close ones, and per passage (semantic.py)."""
         encoding = time.perf_counter()
         trace = trace or SearchTrace()
         vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
-        config = self.ranking
-        if config.prf_depth:
-            vector = feedback(self.passage_index, vector, config.prf_depth, config.prf_weight)
-        trace.spread = self.calibration.spread(vector)
-        scores, ids = self.passage_index.search(vector, config.semantic_candidates)
-        if not len(ids):
-            empty: Scores = np.full(len(self.slugs), np.nan)
-            return empty, np.zeros(len(self.slugs), dtype=bool), {}
-        floor = absolute_closeness(config) if floor is None else floor
-        cutoff = max(floor, config.semantic_relative * float(scores.max()))
-        if allowed is not None and not allowed.all():
-            bitmap = np.zeros(int(self.passage_ids[-1]) + 1, dtype=bool)
-            bitmap[self.passage_ids] = allowed[self.passage_case]
-            more_scores, more_ids = self.passage_index.search(
-                vector, config.semantic_candidates, np.packbits(bitmap, bitorder="little")
-            )
-            scores = np.concatenate([scores, more_scores])
-            ids = np.concatenate([ids, more_ids])
-        per_passage = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-        unique_ids = np.fromiter(per_passage, dtype=np.int64, count=len(per_passage))
-        unique_scores = np.fromiter(per_passage.values(), dtype=np.float64, count=len(per_passage))
-        positions = self.passage_case[np.searchsorted(self.passage_ids, unique_ids)]
-        best: Scores = np.full(len(self.slugs), -np.inf)
-        np.maximum.at(best, positions, unique_scores)
-        if config.case_vector:
-            best = with_case_vectors(self.case_index, self.case_ids, vector, best, config)
-        allowed_best = best if allowed is None else best[allowed]
-        if allowed_best.size and np.isfinite(allowed_best).any():
-            trace.saw_similarity(float(allowed_best.max()))
-        if config.second_passage:
-            # second best per case: the best of what remains once each case's best is removed
-            is_best = unique_scores >= best[positions]
-            second: Scores = np.full(len(self.slugs), -np.inf)
-            np.maximum.at(second, positions[~is_best], unique_scores[~is_best])
-            best = best + config.second_passage * np.maximum(second, 0.0)
-        close = best >= cutoff
-        best[np.isinf(best)] = np.nan
-        return best, close, per_passage
+        return self.semantic_side.candidates(vector, allowed, self.ranking, trace, floor)
 
     def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
-        """Cases nearest in meaning to a case ("more like this"), by their mean vectors.
-
-        ``other_region`` keeps only cases that share a principle but no region with it:
-        "the same kind of approach, elsewhere", which is what a visitor wants to compare.
-        """
-        position = self.position.get(slug)
-        if position is None:
-            return []
-        case_id = int(self.case_ids[position])
-        vector = self.case_index.reconstruct(np.asarray([case_id], dtype=np.int64))
-        scores, ids = self.case_index.search(vector, min(len(self.slugs), 200))
-        wanted: Mask = np.ones(len(self.slugs), dtype=bool)
-        if other_region:
-            principles = [v for v, m in self.facets.values["principle"].items() if m[position]]
-            regions = [v for v, m in self.facets.values["region"].items() if m[position]]
-            wanted = self.facets.mask("principle", principles) & ~self.facets.mask(
-                "region", regions
-            )
-        order: list[int] = []
-        similarity: Scores = np.zeros(len(self.slugs))
-        for score, other in zip(scores.tolist(), ids.tolist(), strict=True):
-            other_position = int(np.searchsorted(self.case_ids, other))
-            if other_position != position and wanted[other_position]:
-                order.append(other_position)
-                similarity[other_position] = score
-            if len(order) == k:
-                break
-        return self._hits(order, similarity, "", {})
+        """Cases nearest in meaning to a case, or sharing its principle elsewhere
+        (``other_region``): related.related_cases."""
+        return related_cases(self.tables, self.case_index, slug, k, other_region)
 
     def _hits(
         self,

@@ -16,12 +16,12 @@ means ("dakloos, dakloze, daklozen").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kennisbank.text.analysis import STOP_WORDS, WORD_RE, normalize
+from kennisbank.text.analysis import STOP_WORDS, WORD_RE, normalize, stem
 
 THESAURUS_FILE = Path(__file__).parent / "data" / "thesaurus.txt"
 
@@ -125,6 +125,21 @@ def expansion_terms(expansions: dict[str, tuple[Phrase, ...]]) -> list[str]:
             for part in target:
                 seen.setdefault(part, None)
     return list(seen)
+
+
+def rare_expansions(
+    expansions: dict[str, tuple[Phrase, ...]], frequency: Callable[[str], int], limit: int
+) -> dict[str, tuple[Phrase, ...]]:
+    """The expansions of the query words fewer than ``limit`` cases contain (all of them
+    when ``limit`` is 0); ``frequency`` counts the cases with a term (the word or its stem).
+    """
+    if not limit:
+        return expansions
+    return {
+        word: phrases
+        for word, phrases in expansions.items()
+        if max(frequency(word), frequency(stem(word))) < limit
+    }
 
 
 def embedding_text(query: str, expansions: dict[str, tuple[Phrase, ...]], limit: int) -> str:
