@@ -187,7 +187,7 @@ def synonym_words(query: str) -> str:
     are left out: "gemeenten" of "gemeentelijke schuldhulp" marked on its own would say
     nothing about why the case was found."""
     expansions = thesaurus().expand(query)
-    single = {
+    single: dict[str, tuple[Phrase, ...]] = {
         word: tuple(p for p in phrases if len(p) == 1) for word, phrases in expansions.items()
     }
     return " ".join(expansion_terms(single))
