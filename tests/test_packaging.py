@@ -80,6 +80,9 @@ def test_wheel_contains_the_package_and_every_web_file(wheel: Path) -> None:
         inside = "kennisbank/web/" + path.relative_to(web).as_posix()
         assert inside in names, f"{inside} missing from {wheel.name}"
     assert any(n.endswith(".dist-info/entry_points.txt") for n in names)
+    # the search stage's data: the gazetteer and the thesaurus load from the package
+    for data in sorted((REPO_ROOT / "kennisbank" / "search" / "data").iterdir()):
+        assert data.relative_to(REPO_ROOT).as_posix() in names, data.name
 
 
 def test_wheel_installs_and_runs(wheel: Path, tmp_path: Path) -> None:
