@@ -18,11 +18,9 @@ import time
 from pathlib import Path
 
 from kennisbank.search.evaluation import load_queries
-from kennisbank.search.ranking import ranking_for
+from kennisbank.search.ranking import THESAURUS_OFF, ranking_for
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.thesaurus import thesaurus
-
-OFF = {"synonym_weight": 0.0, "synonym_credit": 0.0, "synonym_text": 0}
 
 
 def timed(searcher: Searcher, query: str) -> float:
@@ -43,7 +41,7 @@ def main() -> None:
     without = Searcher(
         args.index,
         embedder=embedder,
-        ranking=ranking_for(probe.manifest.embedder, **OFF),
+        ranking=ranking_for(probe.manifest.embedder, **THESAURUS_OFF),
         query_cache=None,
     )
     queries = [query.query for query in load_queries(args.queries)]

@@ -35,7 +35,7 @@ from kennisbank.indexing.layout import (
 from kennisbank.indexing.lock import BuildLocked, build_lock
 from kennisbank.indexing.manifest import FORMAT_VERSION, IndexUnavailable
 from kennisbank.indexing.vectors import VectorIndex
-from kennisbank.search.ranking import ranking_for
+from kennisbank.search.ranking import THESAURUS_OFF, ranking_for
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.text.analysis import ANALYZER_VERSION
 
@@ -148,7 +148,7 @@ def built(base: Built, tmp_path: Path) -> Built:
 def open_index(use_embedder: Any) -> Any:
     # The thesaurus off: these tests ask which words the index holds ("radiatorfolie" is
     # gone), and its synonyms would find the case through other words.
-    plain = ranking_for(use_embedder.name, synonym_weight=0, synonym_credit=0, synonym_text=0)
+    plain = ranking_for(use_embedder.name, **THESAURUS_OFF)
 
     def make(index: Path) -> Searcher:
         return Searcher(index, embedder=use_embedder, ranking=plain)

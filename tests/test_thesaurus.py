@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kennisbank.search.membership import word_coverage
-from kennisbank.search.ranking import ranking_for
+from kennisbank.search.ranking import THESAURUS_OFF, ranking_for
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.thesaurus import (
     THESAURUS_FILE,
@@ -100,12 +100,7 @@ def test_an_everyday_word_finds_the_case_about_it(
     plain = Searcher(
         bundled_index,
         embedder=bundled_searcher.embedder(),
-        ranking=ranking_for(
-            bundled_searcher.manifest.embedder,
-            synonym_weight=0,
-            synonym_credit=0,
-            synonym_text=0,
-        ),
+        ranking=ranking_for(bundled_searcher.manifest.embedder, **THESAURUS_OFF),
     )
     assert plain.search(SearchParams(query="zwervers")).match != "strong"
 

@@ -103,6 +103,10 @@ EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
 }
 
 
+# The overrides that switch the thesaurus off: the baseline its measurements compare with.
+THESAURUS_OFF: dict[str, object] = {"synonym_weight": 0.0, "synonym_credit": 0.0, "synonym_text": 0}
+
+
 def ranking_for(embedder_name: str, **overrides: object) -> RankingConfig:
     """The ranking defaults of an index built with ``embedder_name``, then ``overrides``.
 

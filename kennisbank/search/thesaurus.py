@@ -79,7 +79,7 @@ def parse(lines: Iterable[str]) -> list[Rule]:
 
 
 class Thesaurus:
-    """Rules indexed by the first stem of each source phrase."""
+    """Rules indexed by the first word of each source phrase."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_first: dict[str, list[tuple[Phrase, tuple[Phrase, ...]]]] = {}
@@ -147,8 +147,8 @@ def embedding_text(query: str, expansions: dict[str, tuple[Phrase, ...]], limit:
     from each expanded word ("zwervers zonder dak" -> "zwervers zonder dak (dakloos)").
 
     Measured against blending separately encoded expansion vectors into the query's, the
-    text form ranked honest paraphrases better (docs/search-quality.md); it costs e5 about
-    2 ms per extra token, hence the limit.
+    text form ranked better on two of the three judged sets (docs/search-quality.md); it
+    costs e5 about 2 ms per extra token, hence the limit.
     """
     if limit <= 0 or not expansions:
         return query
