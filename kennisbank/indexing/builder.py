@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,6 @@ from kennisbank.embedders import (
 from kennisbank.indexing.content_scan import fingerprint as content_fingerprint
 from kennisbank.indexing.content_scan import old_files, scan, served_slugs, sha_of
 from kennisbank.indexing.embedder_choice import new_index_embedder, usable_previous
-from kennisbank.indexing.embedding_cache import EmbeddingCache
 from kennisbank.indexing.layout import (
     CACHE_DIR,
     CASES_FILE,
@@ -54,7 +53,6 @@ from kennisbank.indexing.manifest import (
     remove_stale_temporaries,
     write_manifest,
 )
-from kennisbank.indexing.parallel_embed import iter_document_vectors
 from kennisbank.indexing.passages import case_passages
 from kennisbank.indexing.store import (
     FileState,
@@ -66,6 +64,7 @@ from kennisbank.indexing.store import (
     set_meta,
     write_files,
 )
+from kennisbank.indexing.vector_stage import add_case_vectors, embed_texts, replace_vectors
 from kennisbank.indexing.vectors import VectorIndex
 from kennisbank.text.analysis import ANALYZER_VERSION
 
@@ -290,14 +289,12 @@ class _Build:
             replace_collections(db, tree.collections.values())
             write_files(db, states.values())
         dim = self._dim(previous)
-        encoder = iter_encoder(self.embedder, self.spec)
-        vectors, embedded = self._embed(texts, hashes, self.name, dim, encoder)
+        vectors, embedded = self._embed(texts, hashes, self.embedder, self.spec, dim, "embed")
         total_passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
         passage_index, case_index = self._vector_indexes(previous, dim, total_passages, vectors)
-        passage_index.remove(np.asarray(old_passages, dtype=np.int64))
-        passage_index.add(np.asarray(new_ids, dtype=np.int64), vectors)
+        replace_vectors(passage_index, old_passages, new_ids, vectors)
         case_index.remove(np.asarray(old_cases, dtype=np.int64))
-        _add_case_vectors(case_index, owners, vectors)
+        add_case_vectors(case_index, owners, vectors)
         companion_dim = self._write_companion(
             work, previous, texts, hashes, old_passages, new_ids, total_passages
         )
@@ -362,14 +359,13 @@ class _Build:
         if self.companion is None:
             return None
         dim = known_dim(self.companion) or self.companion_embedder().dim
-        encoder = iter_encoder(self.companion_embedder, self.companion)
-        vectors, _ = self._embed(texts, hashes, self.companion, dim, encoder, stage="companion")
+        model, spec = self.companion_embedder, self.companion
+        vectors, _ = self._embed(texts, hashes, model, spec, dim, "companion")
         if previous:
             index = VectorIndex.load(previous.version_dir(self.index_dir) / COMPANION_FILE)
         else:
             index = VectorIndex.create(dim, total_passages, vectors)
-        index.remove(np.asarray(old_passages, dtype=np.int64))
-        index.add(np.asarray(new_ids, dtype=np.int64), vectors)
+        replace_vectors(index, old_passages, new_ids, vectors)
         index.save(work / COMPANION_FILE)
         return dim
 
@@ -377,27 +373,16 @@ class _Build:
         self,
         texts: list[str],
         hashes: list[str],
-        name: str,
+        model: Callable[[], Embedder],
+        spec: str,
         dim: int,
-        encoder: Encoder,
-        stage: str = "embed",
+        stage: str,
     ) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts``, from the cache where it has them (keyed by ``name``)."""
-        cache = EmbeddingCache(self.index_dir / CACHE_DIR, name, dim)
-        try:
-            total = len(texts)
-            done = [0]
+        def advance(done: int, total: int) -> None:
+            self.progress(stage, done, total)
 
-            def advance(count: int) -> None:
-                done[0] += count
-                self.progress(stage, done[0], total)
-
-            def encode(batch: list[str]) -> Iterator[np.ndarray]:
-                return encoder(batch, advance, self.workers)
-
-            return cache.embed(texts, hashes, encode)
-        finally:
-            cache.close()
+        cache = self.index_dir / CACHE_DIR
+        return embed_texts(cache, texts, hashes, model, spec, dim, self.workers, advance)
 
     def _dim(self, previous: Manifest | None) -> int:
         """Vector size, without loading a model whose size is known in advance."""
@@ -412,31 +397,6 @@ class _Build:
             source = previous.version_dir(self.index_dir)
             return (VectorIndex.load(source / PASSAGES_FILE), VectorIndex.load(source / CASES_FILE))
         return VectorIndex.create(dim, expected, sample), VectorIndex.create(dim, 0)
-
-
-Encoder = Callable[[list[str], Callable[[int], None], int | None], Iterator[np.ndarray]]
-
-
-def iter_encoder(embedder: Callable[[], Embedder], spec: str) -> Encoder:
-    """Batches of document vectors by one model, loaded only if something is embedded."""
-
-    def run(
-        texts: list[str], advance: Callable[[int], None], workers: int | None
-    ) -> Iterator[np.ndarray]:
-        return iter_document_vectors(embedder, spec, texts, advance, workers)
-
-    return run
-
-
-def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray) -> None:
-    """A case's vector is the normalised mean of its passages: used for related cases."""
-    if not owners:
-        return
-    owner_array = np.asarray(owners, dtype=np.int64)
-    case_list = np.unique(owner_array)
-    means = np.vstack([vectors[owner_array == case_id].mean(axis=0) for case_id in case_list])
-    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-    index.add(case_list, means.astype(np.float32))
 
 
 def _new_version_id(fingerprint: str) -> str:

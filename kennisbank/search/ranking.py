@@ -99,7 +99,7 @@ EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
     "multilingual-e5-small": {
         "semantic_floor": 0.76,
         "closeness_floor": 0.8,
-        "alpha": 0.775,
+        "alpha": 0.7,
         "semantic_relative": 0.9,
         "lexical_coverage": 0.45,
         "fallback_floor": 0.825,
