@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import httpx
-from load_test import free_port
 from playwright.sync_api import sync_playwright
+from ports import free_port
 from pypdf import PdfReader
 
 CHROMIUM = "/usr/bin/chromium"

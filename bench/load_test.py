@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))  # the shared helpers, also when loaded by path (tests)
 
 from common import html_params, judged_queries  # noqa: E402
+from ports import free_port  # noqa: E402
 from procfs import status_value  # noqa: E402
 
 REBUILD_LIMIT_S = 1800
@@ -75,12 +75,6 @@ done = function(summary, latency, requests)
   end
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def urls(queries: Path) -> list[str]:

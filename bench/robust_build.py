@@ -30,7 +30,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ports import free_port
 from procfs import status_kb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,12 +188,6 @@ def scenarios(checkout: Path, template: Path, timeout: float, runs: int) -> dict
         times.append(run["seconds"])
     result["noop_build_seconds"] = {"median": statistics.median(times), "all": times}
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str]:

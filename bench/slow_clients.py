@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ports import free_port
 from procfs import status_kb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +50,6 @@ FIXTURE = ROOT / "tests" / "fixtures" / "content"
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def healthz(port: int, timeout: float) -> float | None:

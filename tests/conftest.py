@@ -266,11 +266,11 @@ def e5_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def e5_searcher(e5_index: Path, e5_embedder: Any) -> Any:
-    """A Searcher over the e5 index with e5's own ranking knobs."""
+def e5_searcher(e5_index: Path, e5_embedder: Any, use_embedder: Any) -> Any:
+    """A Searcher over the e5 index with e5's own ranking knobs (and USE as companion)."""
     from kennisbank.search.searcher import Searcher
 
-    return Searcher(e5_index, embedder=e5_embedder)
+    return Searcher(e5_index, embedder=e5_embedder, companion=use_embedder)
 
 
 @pytest.fixture(scope="session")

@@ -259,11 +259,11 @@ def serve(
     ] = None,
 ) -> None:
     """Start de website en de API (uvicorn), begrensd tegen trage en grote verzoeken."""
+    if watch and workers > 1:  # refused before anything is set up (a metrics folder)
+        raise fail("--watch werkt met één worker; laat --workers weg")
     made = serving.configure(
         content, index, host=host, port=port, workers=workers, watch=watch, search_log=search_log
     )
-    if watch and workers > 1:
-        raise fail("--watch werkt met één worker; laat --workers weg")
     typer.echo(f"Kennisbank op http://{host}:{port} (index: {index})")
     if watch:
         typer.echo(

@@ -72,7 +72,10 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("Passages inbedden", total=None)
 
+        labels = {"companion": "Passages inbedden (tweede model)"}
+
         def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            description = labels.get(stage, "Passages inbedden")
+            bar.update(task, completed=done, total=total, description=description)
 
         yield update

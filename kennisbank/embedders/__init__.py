@@ -36,6 +36,18 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER, threads: int = 1) -> Embedder:
     )
 
 
+# A second opinion on meaning: an e5 index also stores USE vectors of its passages, and a
+# search blends USE's standing of each case into the ranking (RankingConfig.companion_weight).
+# The two models miss different paraphrases; USE adds ~5 % to a build and ~4 ms to a query
+# (docs/search-quality.md, "A second embedder").
+COMPANIONS = {E5_EMBEDDER: USE_EMBEDDER}
+
+
+def companion_for(name: str) -> str | None:
+    """The embedder whose vectors an index built with ``name`` stores beside its own."""
+    return COMPANIONS.get(name)
+
+
 def known_backend(name: str) -> bool:
     """Whether an embedder name (from a manifest) names a backend this version has."""
     if name in (E5_EMBEDDER, USE_EMBEDDER):
@@ -68,11 +80,13 @@ def spec_for_name(name: str) -> str:
 
 
 __all__ = [
+    "COMPANIONS",
     "DEFAULT_EMBEDDER",
     "E5_EMBEDDER",
     "USE_EMBEDDER",
     "Embedder",
     "EmbedderError",
+    "companion_for",
     "embedder_name",
     "get_embedder",
     "known_backend",

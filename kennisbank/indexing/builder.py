@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ from kennisbank.content.problems import Problem
 from kennisbank.embedders import (
     USE_EMBEDDER,
     Embedder,
+    companion_for,
     embedder_name,
     get_embedder,
     known_dim,
@@ -36,10 +37,10 @@ from kennisbank.embedders import (
 from kennisbank.indexing.content_scan import fingerprint as content_fingerprint
 from kennisbank.indexing.content_scan import old_files, scan, served_slugs, sha_of
 from kennisbank.indexing.embedder_choice import new_index_embedder, usable_previous
-from kennisbank.indexing.embedding_cache import EmbeddingCache
 from kennisbank.indexing.layout import (
     CACHE_DIR,
     CASES_FILE,
+    COMPANION_FILE,
     DB_FILE,
     PASSAGES_FILE,
     VERSION_FILES,
@@ -52,7 +53,6 @@ from kennisbank.indexing.manifest import (
     remove_stale_temporaries,
     write_manifest,
 )
-from kennisbank.indexing.parallel_embed import iter_document_vectors
 from kennisbank.indexing.passages import case_passages
 from kennisbank.indexing.store import (
     FileState,
@@ -64,6 +64,7 @@ from kennisbank.indexing.store import (
     set_meta,
     write_files,
 )
+from kennisbank.indexing.vector_stage import add_case_vectors, embed_texts, replace_vectors
 from kennisbank.indexing.vectors import VectorIndex
 from kennisbank.text.analysis import ANALYZER_VERSION
 
@@ -123,19 +124,22 @@ def build_index(
     workers: int | None = None,
     full: bool = False,
     allow_removals: bool = False,
+    companion: bool = True,
 ) -> BuildReport:
     """Build or update the index; raises ContentError (invalid content) or BuildError.
 
     ``full`` rebuilds every case from its file instead of updating the current version
     (embeddings still come from the cache): for after a change in kennisbank itself.
     A build that would remove more than half of the published cases raises
-    RemovalRefused unless ``allow_removals`` says the editor means it.
+    RemovalRefused unless ``allow_removals`` says the editor means it. ``companion``
+    False leaves out the companion embedder's vectors (embedders.COMPANIONS): for
+    measuring what they add.
     """
     started = time.perf_counter()
     try:
         with build_lock(index_dir):
             remove_stale_temporaries(index_dir)
-            build = _Build(content_dir, index_dir, embedder, progress, workers, full)
+            build = _Build(content_dir, index_dir, embedder, progress, workers, full, companion)
             build.allow_removals = allow_removals
             report = build.run()
     except OSError as exc:  # the lock, the scan, a stale file: one line, never a traceback
@@ -156,6 +160,7 @@ class _Build:
         progress: Progress | None,
         workers: int | None,
         full: bool = False,
+        companion: bool = True,
     ) -> None:
         self.content_dir = content_dir
         self.full = full
@@ -167,7 +172,9 @@ class _Build:
             spec_for_name(self.previous.embedder) if self.previous else new_index_embedder()
         )
         self.name = embedder_name(self.spec)
+        self.companion = companion_for(self.name) if companion else None
         self._embedder: Embedder | None = None
+        self._companion: Embedder | None = None
         self.allow_removals = False
 
     def embedder(self) -> Embedder:
@@ -179,9 +186,20 @@ class _Build:
             self._embedder = get_embedder(self.spec, threads=threads)
         return self._embedder
 
+    def companion_embedder(self) -> Embedder:
+        """The companion's model (USE: one thread; parallel_embed spreads large jobs)."""
+        if self._companion is None:
+            assert self.companion is not None
+            self._companion = get_embedder(self.companion, threads=1)
+        return self._companion
+
     def run(self) -> BuildReport:
         previous = None if self.full else self.previous
-        if previous and (previous.embedder != self.name or previous.analyzer != ANALYZER_VERSION):
+        if previous and (
+            previous.embedder != self.name
+            or previous.analyzer != ANALYZER_VERSION
+            or previous.companion != self.companion
+        ):
             previous = None
         old = old_files(previous, self.index_dir)
         states = scan(self.content_dir, old)
@@ -270,14 +288,16 @@ class _Build:
                 owners += [case_id] * len(passages)
             replace_collections(db, tree.collections.values())
             write_files(db, states.values())
-        vectors, embedded = self._embed(texts, hashes, previous)
-        dim = vectors.shape[1] if len(vectors) else self._dim(previous)
+        dim = self._dim(previous)
+        vectors, embedded = self._embed(texts, hashes, self.embedder, self.spec, dim, "embed")
         total_passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
         passage_index, case_index = self._vector_indexes(previous, dim, total_passages, vectors)
-        passage_index.remove(np.asarray(old_passages, dtype=np.int64))
-        passage_index.add(np.asarray(new_ids, dtype=np.int64), vectors)
+        replace_vectors(passage_index, old_passages, new_ids, vectors)
         case_index.remove(np.asarray(old_cases, dtype=np.int64))
-        _add_case_vectors(case_index, owners, vectors)
+        add_case_vectors(case_index, owners, vectors)
+        companion_dim = self._write_companion(
+            work, previous, texts, hashes, old_passages, new_ids, total_passages
+        )
         version = _new_version_id(fingerprint)
         manifest = Manifest(
             version=version,
@@ -290,6 +310,8 @@ class _Build:
             collections=len(tree.collections),
             passages=total_passages,
             vector_index=passage_index.kind,
+            companion=self.companion,
+            companion_dim=companion_dim,
         )
         with db.conn:
             set_meta(
@@ -303,7 +325,8 @@ class _Build:
         db.close()
         passage_index.save(work / PASSAGES_FILE)
         case_index.save(work / CASES_FILE)
-        manifest.files = {name: file_digest(work / name) for name in VERSION_FILES}
+        names = (*VERSION_FILES, COMPANION_FILE) if self.companion else VERSION_FILES
+        manifest.files = {name: file_digest(work / name) for name in names}
         write_manifest(manifest, work)
         final = self.index_dir / VERSIONS_DIR / version
         work.replace(final)
@@ -322,24 +345,44 @@ class _Build:
             warnings=tree.warnings,
         )
 
+    def _write_companion(
+        self,
+        work: Path,
+        previous: Manifest | None,
+        texts: list[str],
+        hashes: list[str],
+        old_passages: list[int],
+        new_ids: list[int],
+        total_passages: int,
+    ) -> int | None:
+        """The companion's passage vectors, under the same ids as the main ones; its size."""
+        if self.companion is None:
+            return None
+        dim = known_dim(self.companion) or self.companion_embedder().dim
+        model, spec = self.companion_embedder, self.companion
+        vectors, _ = self._embed(texts, hashes, model, spec, dim, "companion")
+        if previous:
+            index = VectorIndex.load(previous.version_dir(self.index_dir) / COMPANION_FILE)
+        else:
+            index = VectorIndex.create(dim, total_passages, vectors)
+        replace_vectors(index, old_passages, new_ids, vectors)
+        index.save(work / COMPANION_FILE)
+        return dim
+
     def _embed(
-        self, texts: list[str], hashes: list[str], previous: Manifest | None
+        self,
+        texts: list[str],
+        hashes: list[str],
+        model: Callable[[], Embedder],
+        spec: str,
+        dim: int,
+        stage: str,
     ) -> tuple[np.ndarray, int]:
-        cache = EmbeddingCache(self.index_dir / CACHE_DIR, self.name, self._dim(previous))
-        try:
-            total = len(texts)
-            done = [0]
+        def advance(done: int, total: int) -> None:
+            self.progress(stage, done, total)
 
-            def advance(count: int) -> None:
-                done[0] += count
-                self.progress("embed", done[0], total)
-
-            def encode(batch: list[str]) -> Iterator[np.ndarray]:
-                return iter_document_vectors(self.embedder, self.spec, batch, advance, self.workers)
-
-            return cache.embed(texts, hashes, encode)
-        finally:
-            cache.close()
+        cache = self.index_dir / CACHE_DIR
+        return embed_texts(cache, texts, hashes, model, spec, dim, self.workers, advance)
 
     def _dim(self, previous: Manifest | None) -> int:
         """Vector size, without loading a model whose size is known in advance."""
@@ -354,17 +397,6 @@ class _Build:
             source = previous.version_dir(self.index_dir)
             return (VectorIndex.load(source / PASSAGES_FILE), VectorIndex.load(source / CASES_FILE))
         return VectorIndex.create(dim, expected, sample), VectorIndex.create(dim, 0)
-
-
-def _add_case_vectors(index: VectorIndex, owners: list[int], vectors: np.ndarray) -> None:
-    """A case's vector is the normalised mean of its passages: used for related cases."""
-    if not owners:
-        return
-    owner_array = np.asarray(owners, dtype=np.int64)
-    case_list = np.unique(owner_array)
-    means = np.vstack([vectors[owner_array == case_id].mean(axis=0) for case_id in case_list])
-    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-    index.add(case_list, means.astype(np.float32))
 
 
 def _new_version_id(fingerprint: str) -> str:

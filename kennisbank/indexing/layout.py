@@ -9,6 +9,7 @@ searcher used to take them from the builder) and a renamed file cannot break onl
         kennisbank.db            SQLite: cases, facets, passages, FTS5, term postings
         passages.faiss           passage vectors under their SQLite rowids
         cases.faiss              one mean vector per case (related cases)
+        companion.faiss          the passages again, by the companion embedder (e5: USE)
       cache/                     embeddings by (embedder, text hash), shared by versions
 """
 
@@ -19,5 +20,6 @@ VERSIONS_DIR = "versions"
 DB_FILE = "kennisbank.db"
 PASSAGES_FILE = "passages.faiss"
 CASES_FILE = "cases.faiss"
+COMPANION_FILE = "companion.faiss"  # only when the manifest names a companion
 CACHE_DIR = "cache"
 VERSION_FILES = (DB_FILE, PASSAGES_FILE, CASES_FILE)

@@ -35,6 +35,10 @@ class Manifest(BaseModel):
     collections: int
     passages: int
     vector_index: str
+    # The embedder whose passage vectors are stored beside the main ones (COMPANION_FILE),
+    # and their size; None in an index without them (built before, or by USE itself).
+    companion: str | None = None
+    companion_dim: int | None = None
     # size, sha256 and mtime (ns) of every file in the version folder: a damaged file is
     # refused. A file whose size and mtime are still those the build wrote is trusted without
     # re-hashing it (as make and rsync do); any write to it changes its mtime.

@@ -76,6 +76,10 @@ class RankingConfig(BaseModel):
     synonym_text: int = Field(default=2, ge=0, le=32)
     # Both only for query words fewer than this many cases contain (0: every word).
     synonym_rare: int = Field(default=0, ge=0)
+    # The companion embedder's standing of each case (embedders.COMPANIONS: USE beside
+    # e5) replaces this share of the main embedder's z-score in the ranking; membership
+    # stays the main embedder's (0: off, and the companion is never loaded).
+    companion_weight: float = Field(default=0.0, ge=0, le=1)
     # Cases outside the set shown below it as related ("Verwant"), when the set ends on
     # the page, up to the page size; never counted in the total.
     related: bool = True
@@ -95,16 +99,21 @@ EMBEDDER_KNOBS: dict[str, dict[str, float]] = {
     "multilingual-e5-small": {
         "semantic_floor": 0.76,
         "closeness_floor": 0.8,
-        "alpha": 0.775,
+        "alpha": 0.7,
         "semantic_relative": 0.9,
         "lexical_coverage": 0.45,
         "fallback_floor": 0.825,
+        "companion_weight": 0.4,
     },
 }
 
 
 # The overrides that switch the thesaurus off: the baseline its measurements compare with.
 THESAURUS_OFF: dict[str, object] = {"synonym_weight": 0.0, "synonym_credit": 0.0, "synonym_text": 0}
+
+
+# The override that leaves the companion out: its measurements' baseline.
+COMPANION_OFF: dict[str, object] = {"companion_weight": 0.0}
 
 
 def ranking_for(embedder_name: str, **overrides: object) -> RankingConfig:

@@ -36,10 +36,11 @@ from kennisbank.embedders import (
     known_backend,
     spec_for_name,
 )
-from kennisbank.indexing.layout import CASES_FILE, DB_FILE, PASSAGES_FILE
+from kennisbank.indexing.layout import CASES_FILE, COMPANION_FILE, DB_FILE, PASSAGES_FILE
 from kennisbank.indexing.manifest import IndexUnavailable, Manifest, read_manifest, verify_files
 from kennisbank.indexing.store import open_readonly
 from kennisbank.indexing.vectors import VectorIndex
+from kennisbank.search.companion import CompanionSide, Spread, blend
 from kennisbank.search.facets import Mask
 from kennisbank.search.fallback import closest_by_meaning
 from kennisbank.search.fusion import Scores, convex_fusion, reciprocal_rank_fusion
@@ -73,6 +74,9 @@ from kennisbank.search.thesaurus import (
 from kennisbank.search.timing import SearchTiming, SearchTrace
 from kennisbank.text.analysis import query_terms
 
+# Knobs of the tried semantic refinements, which apply to the main embedder only.
+PRIMARY_ONLY = {"prf_depth": 0, "case_vector": 0.0, "second_passage": 0.0}
+
 __all__ = [
     "FILTERS",
     "MAX_QUERY_CHARS",
@@ -96,6 +100,7 @@ class Searcher:
         ranking: RankingConfig | None = None,
         query_cache: QueryVectorCache | None = QUERY_VECTORS,
         encode_threads: int = 1,
+        companion: Embedder | None = None,
     ) -> None:
         self.manifest: Manifest = read_manifest(index_dir)
         # The knobs belong to the embedder the index was built with (ranking.EMBEDDER_KNOBS).
@@ -124,6 +129,9 @@ class Searcher:
             self.passage_index = VectorIndex.load(folder / PASSAGES_FILE)
             self.case_index = VectorIndex.load(folder / CASES_FILE)
             self.calibration = calibration_sample(self.passage_index, tables.passage_ids)
+            self.companion = self._load_companion(folder)
+        except IndexUnavailable:
+            raise
         except Exception as exc:  # a damaged file of any kind: name it, never a traceback
             raise IndexUnavailable(
                 f"{folder}: index is beschadigd of onvolledig ({exc}); bouw de index opnieuw"
@@ -134,6 +142,7 @@ class Searcher:
                 f"{self.passage_index.dim}, manifest zegt {self.manifest.dim}"
             )
         self._embedder = embedder
+        self._companion_embedder = companion
         self.semantic_side = SemanticSide(
             tables, self.passage_index, self.case_index, self.calibration
         )
@@ -143,6 +152,24 @@ class Searcher:
         self.slug_rank, self.taxonomy = tables.slug_rank, tables.taxonomy
         self.facets, self.terms, self.page_rows = tables.facets, tables.terms, tables.page_rows
         self.passage_ids, self.passage_case = tables.passage_ids, tables.passage_case
+
+    def _load_companion(self, folder: Path) -> CompanionSide | None:
+        """The companion's passage vectors, when the index has them and the ranking uses
+        them (an index from before them, or a companion this version does not know, is
+        served by the main embedder alone)."""
+        name = self.manifest.companion
+        if not name or not self.ranking.companion_weight or not known_backend(name):
+            return None
+        index = VectorIndex.load(folder / COMPANION_FILE)
+        if index.dim != self.manifest.companion_dim:
+            raise IndexUnavailable(
+                f"{folder}: vectoren van {name} hebben dimensie {index.dim}, "
+                f"manifest zegt {self.manifest.companion_dim}; bouw de index opnieuw"
+            )
+        side = SemanticSide(
+            self.tables, index, self.case_index, calibration_sample(index, self.tables.passage_ids)
+        )
+        return CompanionSide(name, side)
 
     @property
     def rule(self) -> SetRule:
@@ -171,9 +198,24 @@ class Searcher:
                 ) from exc
         return self._embedder
 
-    def query_vector(self, query: str, trace: SearchTrace | None = None) -> npt.NDArray[np.float32]:
+    def companion_embedder(self) -> Embedder | None:
+        """The companion's query embedder (None without one), loaded on first use."""
+        if self.companion is None:
+            return None
+        if self._companion_embedder is None or self._companion_embedder.name != self.companion.name:
+            try:
+                self._companion_embedder = get_embedder(spec_for_name(self.companion.name))
+            except EmbedderError as exc:
+                raise IndexUnavailable(
+                    f"tweede embedder van de index kan niet geladen worden: {exc}"
+                ) from exc
+        return self._companion_embedder
+
+    def query_vector(
+        self, query: str, trace: SearchTrace | None = None, embedder: Embedder | None = None
+    ) -> npt.NDArray[np.float32]:
         """The (1, dim) vector of a cleaned query, from the process's cache when it has it."""
-        embedder = self.embedder()
+        embedder = embedder or self.embedder()
         if self.query_cache is None:
             return embedder.encode_query(query)
         vector, hit = self.query_cache.fetch(embedder.name, query, embedder.encode_query)
@@ -270,6 +312,7 @@ class Searcher:
         trace = trace or SearchTrace()
         lexical: Scores = np.full(size, np.nan)
         semantic: Scores = np.full(size, np.nan)
+        ordering = semantic  # what fusion ranks by: semantic, blended with the companion's
         similarity: dict[int, float] = {}
         terms = query_terms(query)  # analysed once: the keyword side and its upper bound
         named = named or read_names(query, self.taxonomy, self.facets, self.terms)
@@ -283,6 +326,7 @@ class Searcher:
         if mode in ("hybrid", "semantic"):
             text = embedding_text(query, rare, config.synonym_text)
             semantic, _, similarity = self._semantic(text, allowed, trace)
+            ordering = self._with_companion(text, semantic, allowed, trace)
         if mode == "semantic":
             # Semantic-only ranking (an evaluation mode) keeps every candidate: without a
             # keyword side there is nothing else to decide membership.
@@ -299,14 +343,15 @@ class Searcher:
         cosines = semantic.copy()
         lexical[~allowed] = np.nan  # scale and rank within what the filters allow
         semantic[~allowed] = np.nan
+        ordering = np.where(allowed, ordering, np.nan)
         if config.fusion == "convex":
             top = 0.0
             if config.lexical_coverage:
                 top = config.lexical_coverage * self.terms.upper_bound(terms)
-            fused = convex_fusion(lexical, semantic, config.alpha, config.semantic_floor, top)
+            fused = convex_fusion(lexical, ordering, config.alpha, config.semantic_floor, top)
         else:
             fused = reciprocal_rank_fusion(
-                [lexical, semantic],
+                [lexical, ordering],
                 [config.lexical_weight, config.semantic_weight],
                 config.rrf_k,
             )
@@ -354,6 +399,22 @@ class Searcher:
         vector = self.query_vector(query, trace)
         trace.encode_seconds += time.perf_counter() - encoding
         return self.semantic_side.candidates(vector, allowed, self.ranking, trace, floor)
+
+    def _with_companion(
+        self, text: str, semantic: Scores, allowed: Mask, trace: SearchTrace
+    ) -> Scores:
+        """The semantic scores to rank by: blended with the companion's (companion.py)."""
+        if self.companion is None or trace.spread is None:
+            return semantic
+        spread: Spread = trace.spread
+        encoding = time.perf_counter()
+        vector = self.query_vector(text, trace, self.companion_embedder())
+        trace.encode_seconds += time.perf_counter() - encoding
+        own = SearchTrace()  # the companion's spread, kept apart from the main one
+        config = self.ranking.model_copy(update=PRIMARY_ONLY)
+        other, _, _ = self.companion.side.candidates(vector, allowed, config, own)
+        assert own.spread is not None
+        return blend(semantic, spread, other, own.spread, self.ranking.companion_weight)
 
     def related(self, slug: str, k: int = 5, other_region: bool = False) -> list[SearchHit]:
         """Cases nearest in meaning to a case, or sharing its principle elsewhere

@@ -126,8 +126,10 @@ class IndexHolder:
                 embedder=embedder,
                 encode_threads=self.encode_threads,
                 query_cache=self.query_cache,
+                companion=old.companion_embedder() if old is not None else None,
             )
-            searcher.embedder()  # load the model now, not in the first request
+            searcher.embedder()  # load the models now, not in the first request
+            searcher.companion_embedder()
         except IndexUnavailable as exc:
             if self._manifest_stamp() != stamp:
                 log.info("indexversie vervangen tijdens het laden; de nieuwere wordt geladen")

@@ -89,3 +89,17 @@ def test_serve_watch_says_which_folder_it_watches(web_index: Path, tmp_path: Pat
             server.terminate()
             server.wait(timeout=30)
     assert any(f"Bewaakt {content.resolve()}" in line for line in lines), lines
+
+
+def test_serve_watch_with_workers_is_refused_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [sys.executable, "-m", "kennisbank", "serve", "--watch", "--workers", "2"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "--watch werkt met één worker" in done.stderr
+    assert not list(tmp_path.glob("kennisbank-metrics-*"))  # no metrics folder was made

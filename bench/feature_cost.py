@@ -1,12 +1,14 @@
-"""What the thesaurus costs a search: the same queries with and without it, in one run.
+"""What a part of the ranking costs a search: the same queries with and without it, in one run.
 
-    python bench/thesaurus_cost.py --index /tmp/e5real --queries bench/queries/content.jsonl
+    python bench/feature_cost.py --index /tmp/e5real --queries bench/queries/content.jsonl \
+        [--feature thesaurus|companion]
 
-The thesaurus adds words to the text the embedder reads (``synonym_text``), so under e5 a
+``thesaurus`` adds words to the text the embedder reads (``synonym_text``), so under e5 a
 query costs more to encode (~2 ms a token); the rest (expansion, coverage, BM25F terms) is
-in-memory work. Each query is searched cold (no query-vector cache), alternating the two
-searchers so that drift on a shared machine hits both alike; per round the medians are
-taken, and the figures are the median over rounds with their ratio.
+in-memory work. ``companion`` encodes the query a second time, with USE, and searches its
+passage vectors (an e5 index only). Each query is searched cold (no query-vector cache),
+alternating the two searchers so that drift on a shared machine hits both alike; per
+round the medians are taken, and the figures are the median over rounds with their ratio.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import time
 from pathlib import Path
 
 from kennisbank.search.evaluation import load_queries
-from kennisbank.search.ranking import THESAURUS_OFF, ranking_for
+from kennisbank.search.ranking import COMPANION_OFF, THESAURUS_OFF, ranking_for
 from kennisbank.search.searcher import Searcher, SearchParams
 from kennisbank.search.thesaurus import thesaurus
+
+FEATURES_OFF = {"thesaurus": THESAURUS_OFF, "companion": COMPANION_OFF}
 
 
 def timed(searcher: Searcher, query: str) -> float:
@@ -34,6 +38,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--queries", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--feature", choices=sorted(FEATURES_OFF), default="thesaurus")
     args = parser.parse_args()
     probe = Searcher(args.index, query_cache=None)
     embedder = probe.embedder()
@@ -41,9 +46,11 @@ def main() -> None:
     without = Searcher(
         args.index,
         embedder=embedder,
-        ranking=ranking_for(probe.manifest.embedder, **THESAURUS_OFF),
+        ranking=ranking_for(probe.manifest.embedder, **FEATURES_OFF[args.feature]),
         query_cache=None,
     )
+    if args.feature == "companion" and with_it.companion is None:
+        parser.error(f"{args.index}: index zonder tweede embedder (bouw met e5)")
     queries = [query.query for query in load_queries(args.queries)]
     expanded = sum(bool(thesaurus().expand(query)) for query in queries)
     timed(with_it, "opwarmen")
@@ -62,6 +69,7 @@ def main() -> None:
         json.dumps(
             {
                 "embedder": probe.manifest.embedder,
+                "feature": args.feature,
                 "queries": len(queries),
                 "expanded": expanded,
                 "rounds": args.rounds,
