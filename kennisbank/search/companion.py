@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kennisbank.embedders import Embedder
 from kennisbank.search.fusion import Scores
 from kennisbank.search.semantic import SemanticSide
 
@@ -50,12 +49,3 @@ def blend(
     other = np.where(np.isnan(other), lowest, other)
     mixed = (1.0 - weight) * own + weight * other
     return np.where(np.isnan(semantic), np.nan, mean + deviation * mixed)
-
-
-def load_companion(embedder: Embedder | None, name: str) -> Embedder:
-    """The companion's query embedder (one thread: USE's encoder is fastest on one)."""
-    if embedder is not None and embedder.name == name:
-        return embedder
-    from kennisbank.embedders import get_embedder, spec_for_name
-
-    return get_embedder(spec_for_name(name), threads=1)
